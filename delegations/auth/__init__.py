@@ -1,0 +1,1 @@
+"""Logging in, roles and the accounts of the unit."""

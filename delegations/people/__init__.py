@@ -1,0 +1,1 @@
+"""The unit's contact persons and the venues of programmes."""

@@ -1,0 +1,1 @@
+"""Delegations and tours: their members, programme items, the dashboard and the list."""

@@ -1,0 +1,290 @@
+"""Pages for delegations and tours: dashboard, list, detail with day-by-day programme, and their forms."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from delegations.auth.access import planner_required
+from delegations.constants import Direction, ItemStatus
+from delegations.database import begin_writing
+from delegations.extensions import db
+from delegations.i18n import country_choices
+from delegations.models import Delegation, Member, MemberImport, ProgrammeItem, utc_now
+from delegations.people.forms import language_choices
+from delegations.planning.timeline import build_timeline
+from delegations.records import save_or_report_conflict
+from delegations.templating import current_locale_code
+from delegations.visits import operations, queries
+from delegations.visits.forms import DelegationForm, DelegationSearchForm, MemberForm, MemberImportForm
+from delegations.visits.member_import import MemberFileError, parse_member_file
+from delegations.zones import to_wall_clock, zone_names
+
+blueprint = Blueprint("visits", __name__)
+
+
+def get_delegation(delegation_id: int) -> Delegation:
+    return db.session.get(Delegation, delegation_id) or abort(404)
+
+
+@blueprint.route("/")
+def dashboard():
+    now = utc_now()
+    visits, items = queries.upcoming(now, days=14)
+    home_zone = current_app.config["HOME_TIMEZONE"]
+    return render_template("visits/dashboard.html", visits=visits, items=items, home_zone=home_zone, now=now)
+
+
+@blueprint.route("/delegations/")
+def list_delegations():
+    form = DelegationSearchForm(request.args)
+    form.validate()
+    statement = queries.search_delegations(
+        text=(form.q.data or "").strip(), direction=form.direction.data or "", status=form.status.data or "",
+        date_from=form.date_from.data if not form.date_from.errors else None,
+        date_to=form.date_to.data if not form.date_to.errors else None,
+        locale=current_locale_code(), home_zone=current_app.config["HOME_TIMEZONE"])
+    page = db.paginate(statement, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    filters = {key: value for key, value in request.args.items() if key != "page" and value}
+    return render_template("visits/list.html", form=form, page=page, filters=filters)
+
+
+def delegation_form(delegation: Delegation | None = None, **kwargs) -> DelegationForm:
+    form = DelegationForm(obj=delegation, **kwargs)
+    locale = current_locale_code()
+    form.country_code.choices = [("", _("– choose –"))] + country_choices(locale)
+    form.timezone.choices = [("", _("– from the country –"))] + [(name, name) for name in zone_names()]
+    form.languages.choices = language_choices(locale)
+    for select_field, current in ((form.lead_contact_id, delegation and delegation.lead_contact_id),
+                                  (form.deputy_contact_id, delegation and delegation.deputy_contact_id)):
+        select_field.choices = [("", _("– none –"))] + queries.contact_choices(include_id=current)
+    if delegation is not None and request.method == "GET":
+        form.arrival_at.data = to_wall_clock(delegation.arrival_at, delegation.timezone)
+        form.departure_at.data = to_wall_clock(delegation.departure_at, delegation.timezone)
+    return form
+
+
+@blueprint.route("/delegations/new", methods=["GET", "POST"])
+@planner_required
+def new_delegation():
+    direction = request.args.get("direction", Direction.INCOMING.value)
+    form = delegation_form(direction=direction if direction in Direction._value2member_map_ else "incoming")
+    if form.validate_on_submit():
+        changes = operations.delegation_changes(form, current_app.config["HOME_TIMEZONE"])
+        if changes is not None:
+            delegation = Delegation(**changes)
+            db.session.add(delegation)
+            db.session.commit()
+            flash(_("“%(title)s” has been created.", title=delegation.title), "success")
+            return redirect(url_for("visits.show_delegation", delegation_id=delegation.id))
+    return render_template("visits/delegation_form.html", form=form, delegation=None)
+
+
+@blueprint.route("/delegations/<int:delegation_id>/edit", methods=["GET", "POST"])
+@planner_required
+def edit_delegation(delegation_id: int):
+    delegation = get_delegation(delegation_id)
+    form = delegation_form(delegation)
+    if form.validate_on_submit():
+        changes = operations.delegation_changes(form, current_app.config["HOME_TIMEZONE"])
+        if changes is not None and save_or_report_conflict(delegation, form, changes):
+            stray = operations.items_outside_stay(delegation, delegation.arrival_at, delegation.departure_at)
+            if stray:
+                flash(_("Saved. %(count)s programme items now lie outside the stay; they are marked in the programme.",
+                        count=len(stray)), "warning")
+            else:
+                flash(_("“%(title)s” has been saved.", title=delegation.title), "success")
+            return redirect(url_for("visits.show_delegation", delegation_id=delegation.id))
+    return render_template("visits/delegation_form.html", form=form, delegation=delegation)
+
+
+@blueprint.route("/delegations/<int:delegation_id>/delete", methods=["POST"])
+@planner_required
+def delete_delegation(delegation_id: int):
+    delegation = get_delegation(delegation_id)
+    title = delegation.title
+    db.session.delete(delegation)
+    db.session.commit()
+    flash(_("“%(title)s” and its programme have been deleted.", title=title), "success")
+    return redirect(url_for("visits.list_delegations"))
+
+
+@blueprint.route("/delegations/<int:delegation_id>")
+def show_delegation(delegation_id: int):
+    delegation = queries.delegation_for_page(delegation_id) or abort(404)
+    days = build_timeline(delegation.items, delegation.arrival_at, delegation.departure_at, delegation.timezone,
+                          is_active=lambda item: item.status != ItemStatus.CANCELLED)
+    return render_template("visits/delegation.html", delegation=delegation, days=days,
+                           home_zone=current_app.config["HOME_TIMEZONE"])
+
+
+# Members ---------------------------------------------------------------------------------------
+
+@blueprint.route("/delegations/<int:delegation_id>/members/new", methods=["GET", "POST"])
+@planner_required
+def new_member(delegation_id: int):
+    delegation = get_delegation(delegation_id)
+    form = MemberForm()
+    if form.validate_on_submit():
+        position = max((member.position for member in delegation.members), default=0) + 1
+        member = Member(delegation=delegation, position=position, **operations.member_changes(form))
+        db.session.add(member)
+        db.session.commit()
+        flash(_("%(name)s has been added.", name=member.name), "success")
+        if request.form.get("next_action") == "another":
+            return redirect(url_for("visits.new_member", delegation_id=delegation.id))
+        return redirect(url_for("visits.show_delegation", delegation_id=delegation.id, _anchor="members"))
+    return render_template("visits/member_form.html", form=form, delegation=delegation, member=None)
+
+
+def get_member(delegation_id: int, member_id: int) -> Member:
+    member = db.session.get(Member, member_id)
+    if member is None or member.delegation_id != delegation_id:
+        abort(404)
+    return member
+
+
+@blueprint.route("/delegations/<int:delegation_id>/members/<int:member_id>/edit", methods=["GET", "POST"])
+@planner_required
+def edit_member(delegation_id: int, member_id: int):
+    member = get_member(delegation_id, member_id)
+    form = MemberForm(obj=member)
+    if form.validate_on_submit() and save_or_report_conflict(member, form, operations.member_changes(form)):
+        flash(_("%(name)s has been saved.", name=member.name), "success")
+        return redirect(url_for("visits.show_delegation", delegation_id=delegation_id, _anchor="members"))
+    return render_template("visits/member_form.html", form=form, delegation=member.delegation, member=member)
+
+
+@blueprint.route("/delegations/<int:delegation_id>/members/<int:member_id>/delete", methods=["POST"])
+@planner_required
+def delete_member(delegation_id: int, member_id: int):
+    member = get_member(delegation_id, member_id)
+    db.session.delete(member)
+    db.session.commit()
+    flash(_("%(name)s has been removed from the delegation.", name=member.name), "success")
+    return redirect(url_for("visits.show_delegation", delegation_id=delegation_id, _anchor="members"))
+
+
+@blueprint.route("/delegations/<int:delegation_id>/members/import", methods=["GET", "POST"])
+@planner_required
+def import_members(delegation_id: int):
+    delegation = get_delegation(delegation_id)
+    form = MemberImportForm()
+    if form.validate_on_submit():
+        upload = form.spreadsheet.data
+        try:
+            parsed = parse_member_file(upload.filename or "", upload.read(),
+                                       max_rows=current_app.config["IMPORT_MAX_ROWS"])
+        except MemberFileError as error:
+            form.spreadsheet.errors.append(str(error))
+        else:
+            pending = MemberImport(delegation=delegation, created_by_id=current_user.id,
+                                   filename=upload.filename or "", rows=parsed.rows)
+            db.session.add(pending)
+            db.session.commit()
+            return render_template("visits/member_import_preview.html", delegation=delegation, parsed=parsed,
+                                   pending=pending)
+    return render_template("visits/member_import.html", form=form, delegation=delegation)
+
+
+@blueprint.route("/delegations/<int:delegation_id>/members/import/<int:import_id>", methods=["POST"])
+@planner_required
+def confirm_member_import(delegation_id: int, import_id: int):
+    begin_writing()
+    pending = db.session.get(MemberImport, import_id)
+    if pending is None or pending.delegation_id != delegation_id:
+        flash(_("This import was already completed or discarded. Upload the file again if needed."), "warning")
+        return redirect(url_for("visits.show_delegation", delegation_id=delegation_id, _anchor="members"))
+    delegation = pending.delegation
+    if request.form.get("decision") == "import":
+        added = operations.import_members(delegation, pending.rows)
+        flash(_("%(count)s members have been imported.", count=len(added)), "success")
+    else:
+        flash(_("The import has been discarded; nothing was changed."), "info")
+    db.session.delete(pending)
+    db.session.commit()
+    return redirect(url_for("visits.show_delegation", delegation_id=delegation_id, _anchor="members"))
+
+
+# Programme items -------------------------------------------------------------------------------
+
+def item_form(delegation: Delegation, item: ProgrammeItem | None = None):
+    form_class = operations.item_form_class(delegation, current_locale_code())
+    form = form_class(obj=item)
+    form.venue_id.choices = [("", _("– none –"))] + queries.venue_choices()
+    form.principal_id.choices = [("", _("– none –"))] + queries.principal_choices()
+    form.responsible_id.choices = [("", _("– none –"))] + queries.contact_choices(
+        include_id=item.responsible_id if item else None)
+    if request.method == "GET":
+        if item is not None:
+            form.starts_at.data = to_wall_clock(item.starts_at, delegation.timezone)
+            form.ends_at.data = to_wall_clock(item.ends_at, delegation.timezone)
+            operations.fill_translation_fields(form, item, delegation)
+        else:
+            start = suggested_start(delegation, request.args.get("day"))
+            form.starts_at.data, form.ends_at.data = start, start + timedelta(hours=1)
+    return form
+
+
+def suggested_start(delegation: Delegation, day_text: str | None) -> datetime:
+    """10:00 on the chosen day of the stay, or on the first day."""
+    try:
+        day = date.fromisoformat(day_text) if day_text else None
+    except ValueError:
+        day = None
+    arrival = to_wall_clock(delegation.arrival_at, delegation.timezone)
+    return datetime.combine(day or arrival.date(), time(10, 0))
+
+
+@blueprint.route("/delegations/<int:delegation_id>/items/new", methods=["GET", "POST"])
+@planner_required
+def new_item(delegation_id: int):
+    delegation = get_delegation(delegation_id)
+    form = item_form(delegation)
+    if form.validate_on_submit():
+        changes = operations.item_changes(form, delegation)
+        if changes is not None:
+            item = ProgrammeItem(delegation=delegation, **changes)
+            operations.apply_translations(item, form, delegation)
+            db.session.add(item)
+            db.session.commit()
+            flash(_("“%(title)s” has been added to the programme.", title=item.title), "success")
+            return redirect(url_for("visits.show_delegation", delegation_id=delegation.id, _anchor=f"item-{item.id}"))
+    return render_template("visits/item_form.html", form=form, delegation=delegation, item=None)
+
+
+def get_item(delegation_id: int, item_id: int) -> ProgrammeItem:
+    item = db.session.get(ProgrammeItem, item_id)
+    if item is None or item.delegation_id != delegation_id:
+        abort(404)
+    return item
+
+
+@blueprint.route("/delegations/<int:delegation_id>/items/<int:item_id>/edit", methods=["GET", "POST"])
+@planner_required
+def edit_item(delegation_id: int, item_id: int):
+    item = get_item(delegation_id, item_id)
+    delegation = item.delegation
+    form = item_form(delegation, item)
+    if form.validate_on_submit():
+        changes = operations.item_changes(form, delegation)
+        if changes is not None:
+            operations.apply_translations(item, form, delegation)
+            if save_or_report_conflict(item, form, changes):
+                flash(_("“%(title)s” has been saved.", title=item.title), "success")
+                return redirect(url_for("visits.show_delegation", delegation_id=delegation.id, _anchor=f"item-{item.id}"))
+            db.session.rollback()
+    return render_template("visits/item_form.html", form=form, delegation=delegation, item=item)
+
+
+@blueprint.route("/delegations/<int:delegation_id>/items/<int:item_id>/delete", methods=["POST"])
+@planner_required
+def delete_item(delegation_id: int, item_id: int):
+    item = get_item(delegation_id, item_id)
+    title = item.title
+    db.session.delete(item)
+    db.session.commit()
+    flash(_("“%(title)s” has been removed from the programme.", title=title), "success")
+    return redirect(url_for("visits.show_delegation", delegation_id=delegation_id, _anchor="programme"))
