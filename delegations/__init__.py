@@ -59,6 +59,8 @@ def register_security(app: Flask) -> None:
     from delegations.security import init_security_headers
 
     init_security_headers(app)
+    from delegations.hardening import init_hardening
+    init_hardening(app)  # cookies, proxies, login rate limit, session limits (issue 6)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -69,6 +71,24 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth)
     app.register_blueprint(visits)
     app.register_blueprint(people)
+    from delegations.feeds.views import blueprint as feeds
+    app.register_blueprint(feeds)
+    from delegations.calendars.views import blueprint as calendars
+    app.register_blueprint(calendars)
+    from delegations.history.views import blueprint as history
+    from delegations.privacy.views import blueprint as privacy
+    from delegations.auth.sessions import blueprint as sessions
+    app.register_blueprint(history)
+    app.register_blueprint(privacy)
+    from delegations.printing.views import blueprint as printing
+    app.register_blueprint(printing)
+    app.register_blueprint(sessions)
+    from delegations.protocol.views import blueprint as protocol
+    app.register_blueprint(protocol)
+    from delegations.itinerary.views import blueprint as itinerary
+    app.register_blueprint(itinerary)
+    from delegations.pages.views import blueprint as pages
+    app.register_blueprint(pages)  # the accessibility statement (issue 11)
 
 
 def register_errorhandlers(app: Flask) -> None:

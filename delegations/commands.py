@@ -26,7 +26,7 @@ def create_user_command(email: str, role: str, name: str, locale: str) -> None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    if problem := password_problem(password):
+    if problem := password_problem(password, email):
         raise click.ClickException(f"password too weak: {problem}")
     try:
         user = create_user(email, password, role, name=name, locale=locale)
@@ -51,3 +51,18 @@ def demo_command() -> None:
 def init_commands(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(demo_command)
+    from delegations.feeds.commands import feeds_group
+    app.cli.add_command(feeds_group)
+    from delegations.calendars.commands import calendar_group
+    app.cli.add_command(calendar_group)
+    from delegations.privacy.commands import retention_group
+    app.cli.add_command(retention_group)
+    from delegations.backups.commands import backup_command, restore_command
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+    from delegations.printing.commands import programme_pdf_command
+    app.cli.add_command(programme_pdf_command)
+    from delegations.protocol.commands import protocol_group
+    app.cli.add_command(protocol_group)
+    from delegations.itinerary.commands import arrange_command
+    app.cli.add_command(arrange_command)

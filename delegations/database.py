@@ -1,18 +1,27 @@
 """Connection settings that make SQLite behave: foreign keys, WAL, waiting instead of failing."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from delegations.extensions import db
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def init_app(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
-        if engine.dialect.name == "sqlite":
-            configure_sqlite(engine)
+        if engine.dialect.name != "sqlite":
+            return
+        configure_sqlite(engine)
+
+    @app.before_request
+    def writes_take_the_lock_first():
+        if request.method not in SAFE_METHODS:
+            begin_writing()
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -26,6 +35,8 @@ def configure_sqlite(engine: Engine) -> None:
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # Checkpoints run every 1000 pages; this truncates the WAL file after one, so it cannot grow unbounded.
+            cursor.execute("PRAGMA journal_size_limit=67108864")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -43,5 +54,5 @@ WRITE_OPTION = "delegations_writes"
 
 def begin_writing() -> None:
     """Declare that the current unit of work will write (before its first query)."""
-    if db.engine.dialect.name == "sqlite" and not db.session.in_transaction():
+    if db.engine.dialect.name == "sqlite" and not db.session().in_transaction():
         db.session.connection(execution_options={WRITE_OPTION: True})

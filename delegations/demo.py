@@ -86,7 +86,14 @@ def load_demo(today: date | None = None) -> DemoReport:
             continue
         builder(title, contacts, venues, principals)
         report.lines.append(f"Created demo visit: {title}")
+    from delegations.protocol.demo import load_protocol_demo
+    load_protocol_demo(today, report)  # the state visit, ranking rules, gifts, Golden Book (issue 8)
     db.session.flush()
+    _principal_diaries(today, principals, report)
+    from delegations.printing.demo import ensure_demo_printing
+    ensure_demo_printing(report.lines)
+    from delegations.itinerary.demo import ensure_demo_requests
+    ensure_demo_requests(report.lines)  # items the Poznań visit still needs (issue 3: arrangement)
     if not report.lines:
         report.lines.append("Demo data is present already; nothing changed.")
     report.lines.append("")
@@ -280,3 +287,126 @@ def _hiroshima_tour(today: date):
               translations={"en": ("Wreath laying at the Peace Memorial Park", ""), "ja": ("平和記念公園での献花", "")})
 
     return title, build
+
+
+# Principals' diaries (calendars): office hours, an Outlook-style calendar for the Mayor and a deputy, the tour.
+
+def _principal_diaries(today: date, principals: dict[str, Principal], report: DemoReport) -> None:
+    """Office hours Mon-Fri 08:00-19:00 for every principal, imported calendars, the Mayor on the tour."""
+    from flask import current_app
+
+    from delegations.calendars.operations import ImportSettings, import_calendar_data, set_show_subjects
+    from delegations.models import OfficeHours, PrincipalCalendar
+
+    with_hours = set(db.session.scalars(select(OfficeHours.principal_id)))
+    for principal in principals.values():
+        if principal.id not in with_hours:
+            for weekday in range(5):
+                db.session.add(OfficeHours(principal_id=principal.id, weekday=weekday, start_time=time(8),
+                                           end_time=time(19)))
+            report.lines.append(f"Office hours Mon-Fri 08:00-19:00 for {principal.label}")
+    imported = set(db.session.scalars(select(PrincipalCalendar.principal_id)
+                                      .where(PrincipalCalendar.last_imported_at.is_not(None))))
+    settings = ImportSettings.from_config(current_app.config)
+    for key, show_subjects, build in (("mayor", True, _mayor_calendar), ("first_deputy", False, _deputy_calendar)):
+        principal = principals[key]
+        if principal.id in imported:
+            continue
+        set_show_subjects(principal, show_subjects)
+        result = import_calendar_data(principal, build(today), settings, filename=f"Outlook-Export {principal.name}.ics")
+        report.lines.append(f"Imported a demo calendar for {principal.label}: {result.added} busy times")
+    tour = db.session.scalar(select(Delegation).where(Delegation.title == "Reise des Oberbürgermeisters nach Hiroshima"))
+    if tour is not None and principals["mayor"] not in tour.travelling_principals:
+        tour.travelling_principals.append(principals["mayor"])
+        report.lines.append(f"{principals['mayor'].label} travels on the tour to Hiroshima")
+    db.session.flush()
+
+
+# Outlook writes Windows zone names and its own VTIMEZONE; the importer maps the name to Europe/Berlin.
+_OUTLOOK_HEADER = """BEGIN:VCALENDAR
+PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN
+VERSION:2.0
+METHOD:PUBLISH
+X-WR-CALNAME:{name}
+BEGIN:VTIMEZONE
+TZID:W. Europe Standard Time
+BEGIN:STANDARD
+DTSTART:16011028T030000
+RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+END:STANDARD
+BEGIN:DAYLIGHT
+DTSTART:16010325T020000
+RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+END:DAYLIGHT
+END:VTIMEZONE
+"""
+_ZONE = "TZID=W. Europe Standard Time"
+
+
+def _stamp(day: date, hour: int, minute: int = 0) -> str:
+    return f"{day:%Y%m%d}T{hour:02d}{minute:02d}00"
+
+
+def _vevent(uid: str, summary: str, start: str, end: str, *extra: str) -> str:
+    lines = ["BEGIN:VEVENT", f"UID:{uid}@demo.hannover.example", "DTSTAMP:20260101T080000Z", f"SUMMARY:{summary}"]
+    if "T" in start:
+        lines += [f"DTSTART;{_ZONE}:{start}", f"DTEND;{_ZONE}:{end}"]
+    else:
+        lines += [f"DTSTART;VALUE=DATE:{start}", f"DTEND;VALUE=DATE:{end}"]
+    lines += [*extra, "END:VEVENT"]
+    return "\n".join(lines)
+
+
+def _calendar(name: str, events: list[str]) -> bytes:
+    text = _OUTLOOK_HEADER.format(name=name) + "\n".join(events) + "\nEND:VCALENDAR\n"
+    return text.replace("\n", "\r\n").encode()
+
+
+def _mayor_calendar(today: date) -> bytes:
+    """A busy Mayor's diary around today: weekly series with exceptions, one-offs, an all-day congress."""
+    monday = today - timedelta(days=today.weekday()) - timedelta(days=14)
+    next_monday = next_weekday(today, 0)
+    friday = next_monday + timedelta(days=4)
+    events = [
+        _vevent("dezernentenkonferenz", "Dezernentenkonferenz", _stamp(monday, 9), _stamp(monday, 10, 30),
+                "RRULE:FREQ=WEEKLY;BYDAY=MO"),
+        _vevent("mittag", "Mittagessen mit Gästen", _stamp(monday + timedelta(days=2), 12, 30),
+                _stamp(monday + timedelta(days=2), 13, 30), "RRULE:FREQ=WEEKLY;BYDAY=WE",
+                f"EXDATE;{_ZONE}:{_stamp(next_monday + timedelta(days=2), 12, 30)}"),
+        _vevent("ratsversammlung", "Ratsversammlung", _stamp(monday + timedelta(days=3), 15),
+                _stamp(monday + timedelta(days=3), 19), "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TH"),
+        _vevent("presse", "Pressebriefing", _stamp(monday + timedelta(days=4), 8), _stamp(monday + timedelta(days=4), 8, 30),
+                "RRULE:FREQ=WEEKLY;BYDAY=FR"),
+        # next Friday's briefing moved to 09:00
+        _vevent("presse", "Pressebriefing (verschoben)", _stamp(friday, 9), _stamp(friday, 9, 30),
+                f"RECURRENCE-ID;{_ZONE}:{_stamp(friday, 8)}"),
+        _vevent("buergersprechstunde", "Bürgersprechstunde", _stamp(next_monday + timedelta(days=1), 10),
+                _stamp(next_monday + timedelta(days=1), 12)),
+        _vevent("landtag", "Gespräch im Landtag", _stamp(next_monday + timedelta(days=3), 9),
+                _stamp(next_monday + timedelta(days=3), 11, 30)),
+        _vevent("staedtetag", "Niedersächsischer Städtetag", f"{next_monday + timedelta(days=8):%Y%m%d}",
+                f"{next_monday + timedelta(days=9):%Y%m%d}"),
+        _vevent("schulbesuch", "Schulbesuch (abgesagt)", _stamp(next_monday + timedelta(days=2), 9),
+                _stamp(next_monday + timedelta(days=2), 10), "STATUS:CANCELLED"),
+        _vevent("lesezeit", "Lesezeit (frei)", _stamp(next_monday + timedelta(days=1), 17),
+                _stamp(next_monday + timedelta(days=1), 18), "TRANSP:TRANSPARENT"),
+        _vevent("sportgala", "Sportgala", _stamp(today + timedelta(days=(4 - today.weekday()) % 7 + 1), 18),
+                _stamp(today + timedelta(days=(4 - today.weekday()) % 7 + 1), 22)),
+    ]
+    return _calendar("Kalender Oberbürgermeister", events)
+
+
+def _deputy_calendar(today: date) -> bytes:
+    monday = today - timedelta(days=today.weekday()) - timedelta(days=7)
+    next_monday = next_weekday(today, 0)
+    events = [
+        _vevent("buergerbuero", "Sprechstunde Bürgerbüro", _stamp(monday + timedelta(days=1), 9),
+                _stamp(monday + timedelta(days=1), 12), "RRULE:FREQ=WEEKLY;BYDAY=TU"),
+        _vevent("ausschuss", "Kulturausschuss", _stamp(next_monday + timedelta(days=2), 14),
+                _stamp(next_monday + timedelta(days=2), 17)),
+    ]
+    return _calendar("Kalender Bürgermeisterin", events)

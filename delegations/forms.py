@@ -63,3 +63,8 @@ class VersionedForm(FlaskForm):
 
 
 required = InputRequired(message=_l("Please fill in this field."))
+
+
+def strip_whitespace(value):
+    """Field filter: pasted e-mail addresses and names often carry spaces at either end."""
+    return value.strip() if isinstance(value, str) else value

@@ -54,3 +54,31 @@ def _report_conflict(record, form: VersionedForm, changes: Mapping[str, Any]) ->
     form.version.data = record.version
     form.version.raw_data = [str(record.version)]
     return False
+
+
+def delete_unless_changed(record, opened_version) -> str | None:
+    """Delete `record` and commit, unless it changed since the user opened the page that deletes it.
+
+    `opened_version` is the version the delete form carried (None when the form had none: then only a
+    change in the moment between reading and deleting is caught). Returns None when deleted, else the
+    message to show; nothing is deleted then.
+    """
+    try:
+        opened = int(opened_version) if opened_version not in (None, "") else None
+    except (TypeError, ValueError):
+        opened = None
+    if opened is not None and opened != record.version:
+        return _changed_meanwhile_message()
+    db.session.delete(record)
+    try:
+        db.session.commit()
+    except StaleDataError:
+        # Changed (or deleted) by someone between our read and our delete: the versioned DELETE matched nothing.
+        db.session.rollback()
+        return _changed_meanwhile_message()
+    return None
+
+
+def _changed_meanwhile_message() -> str:
+    return _("Someone else changed this record after you opened it, so it was not deleted. "
+             "Check the current version below and delete it again if it should still go.")

@@ -25,6 +25,15 @@ def _database_url(tmp_dir: str) -> str:
     return "sqlite:///" + os.path.join(tmp_dir, "test.db")
 
 
+_PDF_CACHE = tempfile.mkdtemp(prefix="delegations-test-pdf-cache-")
+
+
+def app_settings(database_url: str, **overrides) -> dict:
+    """The configuration of every test app: the test database, CSRF off unless asked, PDFs cached in a temp dir."""
+    return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
+            "SECRET_KEY": "test-secret", "PDF_CACHE_DIR": _PDF_CACHE, **overrides}
+
+
 @pytest.fixture(scope="session")
 def database_url():
     with tempfile.TemporaryDirectory() as tmp_dir:
@@ -34,8 +43,7 @@ def database_url():
 @pytest.fixture(scope="session")
 def _schema_app(database_url):
     """One app per session creates the schema once; tests empty the tables instead of rebuilding them."""
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
-                      "SECRET_KEY": "test-secret"})
+    app = create_app(app_settings(database_url))
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -43,6 +51,22 @@ def _schema_app(database_url):
     with app.app_context():
         db.drop_all()
         db.engine.dispose()
+
+
+def _fresh_globals_per_request(app) -> None:
+    """Start every request with an empty `g`, as in production.
+
+    The fixtures keep an app context pushed for the whole test, and Flask then reuses it (and its `g`)
+    for each request of the test client: Flask-Login's user and Flask-Babel's locale would leak from
+    one request (and one client) into the next.
+    """
+    from flask import g, request_started
+
+    def clear_globals(sender, **_extra):
+        for name in list(vars(g)):
+            delattr(g, name)
+
+    request_started.connect(clear_globals, app, weak=False)
 
 
 def _empty_tables(app) -> None:
@@ -60,8 +84,8 @@ def _empty_tables(app) -> None:
 
 @pytest.fixture
 def app(_schema_app, database_url):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
-                      "SECRET_KEY": "test-secret"})
+    app = create_app(app_settings(database_url))
+    _fresh_globals_per_request(app)
     _empty_tables(app)
     with app.app_context():
         yield app
@@ -108,8 +132,8 @@ def login(client):
 @pytest.fixture
 def csrf_app(_schema_app, database_url):
     """An app with CSRF protection on, as in production."""
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": True,
-                      "SECRET_KEY": "test-secret"})
+    app = create_app(app_settings(database_url, WTF_CSRF_ENABLED=True))
+    _fresh_globals_per_request(app)
     _empty_tables(app)
     with app.app_context():
         yield app

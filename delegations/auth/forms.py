@@ -7,14 +7,15 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import Email, EqualTo, Length, Optional
 
 from delegations.constants import Role
-from delegations.forms import VersionedForm, required
+from delegations.forms import VersionedForm, required, strip_whitespace
 from delegations.passwords import MIN_PASSWORD_LENGTH
 
 LOCALE_CHOICES = [("de", "Deutsch"), ("en", "English")]
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[required, Email(message=_l("Please enter a valid e-mail address."))])
+    email = EmailField(_l("E-mail address"), filters=[strip_whitespace],
+                       validators=[required, Email(message=_l("Please enter a valid e-mail address."))])
     password = PasswordField(_l("Password"), validators=[required])
 
 
@@ -32,7 +33,8 @@ class PasswordChangeForm(FlaskForm):
 
 
 class UserForm(VersionedForm):
-    email = EmailField(_l("E-mail address"), validators=[required, Email(message=_l("Please enter a valid e-mail address.")), Length(max=254)])
+    email = EmailField(_l("E-mail address"), filters=[strip_whitespace], validators=[
+        required, Email(message=_l("Please enter a valid e-mail address.")), Length(max=254)])
     name = StringField(_l("Name"), validators=[Length(max=200)])
     role = SelectField(_l("Role"), choices=Role.choices)
     locale = SelectField(_l("Language of the interface"), choices=LOCALE_CHOICES)

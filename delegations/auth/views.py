@@ -11,7 +11,9 @@ from sqlalchemy import select
 from delegations.auth.access import admin_required, public
 from delegations.auth.forms import AccountForm, LoginForm, PasswordChangeForm, UserForm
 from delegations.auth.operations import create_user, end_sessions, find_user_by_email, normalise_email
+from delegations.auth.sessions import end_all_sessions
 from delegations.extensions import db
+from delegations.hardening import limit_logins
 from delegations.models import User, utc_now
 from delegations.passwords import password_problem
 from delegations.records import save_or_report_conflict
@@ -30,6 +32,7 @@ def is_safe_next(target: str | None) -> bool:
 
 @blueprint.route("/login", methods=["GET", "POST"])
 @public
+@limit_logins
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("visits.dashboard"))
@@ -49,8 +52,12 @@ def login():
 @blueprint.route("/logout", methods=["POST"])
 @public
 def logout():
-    logout_user()
-    flash(_("You have been logged out."), "info")
+    everywhere = request.form.get("everywhere") == "1" and current_user.is_authenticated
+    if everywhere:  # "Log out everywhere" on the account page: every device, every session
+        end_all_sessions(current_user._get_current_object())
+        db.session.commit()
+    logout_user()  # ends this session on the server too (auth/sessions.py)
+    flash(_("You have been logged out on all devices.") if everywhere else _("You have been logged out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -62,15 +69,18 @@ def account():
         if password_form.validate_on_submit():
             if not current_user.check_password(password_form.current_password.data):
                 password_form.current_password.errors.append(_("The current password is wrong."))
-            elif problem := password_problem(password_form.new_password.data):
+            elif problem := password_problem(password_form.new_password.data, current_user.email):
                 password_form.new_password.errors.append(_("Password too weak: %(reason)s.", reason=problem))
             else:
-                current_user.set_password(password_form.new_password.data)
+                user = current_user._get_current_object()
+                user.set_password(password_form.new_password.data)
+                end_sessions(user)  # whoever knew the old password is logged out elsewhere
                 db.session.commit()
+                login_user(user)  # ... but this session goes on with the new nonce
                 flash(_("Your password has been changed."), "success")
                 return redirect(url_for("auth.account"))
     elif form.validate_on_submit():
-        if save_or_report_conflict(current_user, form, ("name", "locale")):
+        if save_or_report_conflict(current_user._get_current_object(), form, ("name", "locale")):
             flash(_("Your settings have been saved."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form, password_form=password_form)
@@ -92,7 +102,7 @@ def new_user():
             form.email.errors.append(_("A user with this e-mail address exists already."))
         elif not form.password.data:
             form.password.errors.append(_("Please set a first password for the new user."))
-        elif problem := password_problem(form.password.data):
+        elif problem := password_problem(form.password.data, form.email.data):
             form.password.errors.append(_("Password too weak: %(reason)s.", reason=problem))
         else:
             user = create_user(form.email.data, form.password.data, form.role.data, form.name.data, form.locale.data)
@@ -112,7 +122,7 @@ def edit_user(user_id: int):
         other = find_user_by_email(form.email.data)
         if other is not None and other.id != user.id:
             form.email.errors.append(_("A user with this e-mail address exists already."))
-        elif form.password.data and (problem := password_problem(form.password.data)):
+        elif form.password.data and (problem := password_problem(form.password.data, form.email.data)):
             form.password.errors.append(_("Password too weak: %(reason)s.", reason=problem))
         elif user.id == current_user.id and (form.role.data != "admin" or not form.active.data):
             form.role.errors.append(_("You cannot take away your own administrator rights or disable yourself."))

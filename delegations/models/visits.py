@@ -5,7 +5,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (JSON, Boolean, CheckConstraint, Enum, ForeignKey, Index, String, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, event)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from delegations.constants import (DelegationStatus, Direction, ItemKind, ItemStatus, MemberRole,
@@ -49,6 +49,7 @@ class Delegation(Base):
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     status: Mapped[DelegationStatus] = mapped_column(enum_column(DelegationStatus, "delegation_status"),
                                                      default=DelegationStatus.INQUIRY, index=True)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # set by _stamp_cancellation (feeds)
     protocol_level: Mapped[ProtocolLevel] = mapped_column(enum_column(ProtocolLevel, "protocol_level"),
                                                           default=ProtocolLevel.UNIT)
     hotel: Mapped[str] = mapped_column(Text, default="")
@@ -68,6 +69,9 @@ class Delegation(Base):
     items: Mapped[list["ProgrammeItem"]] = relationship(
         back_populates="delegation", cascade="all, delete-orphan", passive_deletes=True,
         order_by="(ProgrammeItem.starts_at, ProgrammeItem.id)")
+    # Outgoing tours: the principals who travel (busy for the whole trip); table in models/calendars.py.
+    travelling_principals: Mapped[list[Principal]] = relationship(
+        secondary="delegation_principal", order_by="(Principal.kind, Principal.rank, Principal.id)")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -102,6 +106,8 @@ class Member(Base):
     email: Mapped[str] = mapped_column(String(254), default="")
     phone: Mapped[str] = mapped_column(String(50), default="")
     position: Mapped[int] = mapped_column(default=0)
+    # Set by the retention job once the personal details have been removed (GDPR).
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
     version: Mapped[int] = mapped_column(default=1)
@@ -134,7 +140,11 @@ class ProgrammeItem(Base):
     dress_code: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")  # shown to the delegation
     internal_note: Mapped[str] = mapped_column(Text, default="")  # never leaves the unit
+    talking_points: Mapped[str] = mapped_column(Text, default="")  # internal: for the principal's briefing
     status: Mapped[ItemStatus] = mapped_column(enum_column(ItemStatus, "item_status"), default=ItemStatus.TENTATIVE)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # set by _stamp_cancellation (feeds)
+    # Marked fixed by the planner: the arrangement never moves it (confirmed items never move either).
+    fixed: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
     version: Mapped[int] = mapped_column(default=1)
@@ -167,6 +177,18 @@ class ProgrammeItem(Base):
     def description_in(self, language: str) -> str:
         found = self.translation(language)
         return found.description if found and found.description else self.description
+
+
+@event.listens_for(Delegation.status, "set", active_history=True)
+@event.listens_for(ProgrammeItem.status, "set", active_history=True)
+def _stamp_cancellation(target, value, oldvalue, _initiator) -> None:
+    """Remember when a visit or an item was cancelled, whichever code path cancels it: calendar
+    feeds keep a cancellation visible for a while (STATUS:CANCELLED), then drop the event."""
+    if value == "cancelled":
+        if oldvalue != "cancelled" or target.cancelled_at is None:
+            target.cancelled_at = utc_now()
+    else:
+        target.cancelled_at = None
 
 
 class ProgrammeItemTranslation(Base):

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Email, Length, NumberRange, Optional
 
-from delegations.forms import MultiCheckboxField, VersionedForm, required
+from delegations.forms import MultiCheckboxField, VersionedForm, required, strip_whitespace
 from delegations.i18n import language_name
 from delegations.constants import COMMON_LANGUAGES
 from flask_wtf import FlaskForm
@@ -19,7 +19,7 @@ class ContactPersonForm(VersionedForm):
     name = StringField(_l("Name"), validators=[required, Length(max=200)])
     function = StringField(_l("Function"), validators=[Length(max=200)])
     phone = StringField(_l("Phone"), validators=[Length(max=50)])
-    email = EmailField(_l("E-mail address"), validators=[Optional(), Email(message=_l("Please enter a valid e-mail address.")), Length(max=254)])
+    email = EmailField(_l("E-mail address"), filters=[strip_whitespace], validators=[Optional(), Email(message=_l("Please enter a valid e-mail address.")), Length(max=254)])
     languages = MultiCheckboxField(_l("Languages spoken"))
     active = BooleanField(_l("Available for new assignments"), default=True)
 

@@ -29,7 +29,7 @@ def travel_times_of(venue: Venue) -> list[tuple[Venue, int]]:
         .join(Venue, or_(
             (VenueTravelTime.from_venue_id == venue.id) & (Venue.id == VenueTravelTime.to_venue_id),
             (VenueTravelTime.to_venue_id == venue.id) & (Venue.id == VenueTravelTime.from_venue_id)))
-        .order_by(Venue.name)
+        .order_by(Venue.name, Venue.room)
     ).all()
     return [(other, row.minutes) for row, other in rows]
 

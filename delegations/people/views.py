@@ -10,7 +10,7 @@ from delegations.extensions import db
 from delegations.models import ContactPerson, Delegation, ProgrammeItem, Venue
 from delegations.people.forms import ContactPersonForm, TravelTimeForm, VenueForm, language_choices
 from delegations.people.operations import set_travel_minutes, travel_times_of
-from delegations.records import save_or_report_conflict
+from delegations.records import delete_unless_changed, save_or_report_conflict
 from delegations.templating import current_locale_code
 
 blueprint = Blueprint("people", __name__)
@@ -74,15 +74,16 @@ def delete_contact(contact_id: int):
         flash(_("%(name)s is still assigned to visits or programme items. Mark the person as not available "
                 "instead, or assign someone else first.", name=contact.name), "error")
         return redirect(url_for("people.edit_contact", contact_id=contact.id))
-    db.session.delete(contact)
-    db.session.commit()
+    if problem := delete_unless_changed(contact, request.form.get("version")):
+        flash(problem, "error")
+        return redirect(url_for("people.edit_contact", contact_id=contact_id))
     flash(_("Contact person %(name)s has been deleted.", name=contact.name), "success")
     return redirect(url_for("people.list_contacts"))
 
 
 @blueprint.route("/venues/")
 def list_venues():
-    venues = db.session.scalars(select(Venue).order_by(Venue.name)).all()
+    venues = db.session.scalars(select(Venue).order_by(Venue.name, Venue.room)).all()
     return render_template("people/venues.html", venues=venues)
 
 
@@ -110,8 +111,8 @@ def show_venue(venue_id: int):
 
 def travel_time_form(venue: Venue, **kwargs) -> TravelTimeForm:
     form = TravelTimeForm(**kwargs)
-    others = db.session.execute(select(Venue.id, Venue.name).where(Venue.id != venue.id).order_by(Venue.name)).all()
-    form.other_venue.choices = [(other_id, name) for other_id, name in others]
+    others = db.session.scalars(select(Venue).where(Venue.id != venue.id).order_by(Venue.name, Venue.room)).all()
+    form.other_venue.choices = [(other.id, other.label) for other in others]  # rooms tell apart one building's halls
     return form
 
 
@@ -127,7 +128,7 @@ def set_travel_time(venue_id: int):
         flash(_("Travel time to %(name)s saved: %(minutes)s minutes.", name=other.name, minutes=form.minutes.data), "success")
         return redirect(url_for("people.show_venue", venue_id=venue.id))
     return render_template("people/venue.html", venue=venue, travel_times=travel_times_of(venue),
-                           travel_form=form), 400
+                           travel_form=form)
 
 
 @blueprint.route("/venues/<int:venue_id>/edit", methods=["GET", "POST"])
@@ -150,7 +151,8 @@ def delete_venue(venue_id: int):
         flash(_("%(name)s is the venue of %(count)s programme items. Choose another venue for them first.",
                 name=venue.name, count=in_use), "error")
         return redirect(url_for("people.show_venue", venue_id=venue.id))
-    db.session.delete(venue)
-    db.session.commit()
+    if problem := delete_unless_changed(venue, request.form.get("version")):
+        flash(problem, "error")
+        return redirect(url_for("people.edit_venue", venue_id=venue_id))
     flash(_("Venue %(name)s has been deleted.", name=venue.name), "success")
     return redirect(url_for("people.list_venues"))

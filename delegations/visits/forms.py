@@ -10,7 +10,7 @@ from wtforms.validators import Email, Length, NumberRange, Optional
 
 from delegations.constants import (DelegationStatus, Direction, ItemKind, ItemStatus, MemberRole,
                                    ProtocolLevel)
-from delegations.forms import LocalDateTimeField, MultiCheckboxField, VersionedForm, required
+from delegations.forms import LocalDateTimeField, MultiCheckboxField, VersionedForm, required, strip_whitespace
 
 
 def optional_id(value):
@@ -42,6 +42,7 @@ class DelegationForm(VersionedForm):
     notes = TextAreaField(_l("Notes for the team (internal)"), validators=[Length(max=20000)])
     lead_contact_id = SelectField(_l("Lead contact person"), coerce=optional_id, validators=[Optional()])
     deputy_contact_id = SelectField(_l("Deputy contact person"), coerce=optional_id, validators=[Optional()])
+    travelling_principal_ids = MultiCheckboxField(_l("Principals who travel"))
 
 
 class MemberForm(VersionedForm):
@@ -51,7 +52,7 @@ class MemberForm(VersionedForm):
     role = SelectField(_l("Role"), choices=MemberRole.choices)
     dietary_needs = StringField(_l("Dietary needs"), validators=[Length(max=500)])
     accessibility_needs = StringField(_l("Accessibility needs"), validators=[Length(max=500)])
-    email = EmailField(_l("E-mail address"), validators=[Optional(), Email(message=_l("Please enter a valid e-mail address.")), Length(max=254)])
+    email = EmailField(_l("E-mail address"), filters=[strip_whitespace], validators=[Optional(), Email(message=_l("Please enter a valid e-mail address.")), Length(max=254)])
     phone = StringField(_l("Phone"), validators=[Length(max=50)])
 
 
@@ -67,11 +68,14 @@ class ProgrammeItemForm(VersionedForm):
     dress_code = StringField(_l("Dress code"), validators=[Length(max=200)])
     description = TextAreaField(_l("Description for the delegation"), validators=[Length(max=5000)])
     internal_note = TextAreaField(_l("Internal note"), validators=[Length(max=5000)])
+    talking_points = TextAreaField(_l("Talking points for the principal"), validators=[Length(max=10000)])
     status = SelectField(_l("Status"), choices=ItemStatus.choices)
 
 
 class MemberImportForm(FlaskForm):
-    spreadsheet = FileField(_l("Participant list"), validators=[FileRequired(message=_l("Please choose a file."))])
+    spreadsheet = FileField(_l("Participant list"), validators=[FileRequired(message=_l("Please choose a file."))],
+                            render_kw={"accept": ".xlsx,.csv,.txt,text/csv,"
+                                                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
 
 
 class DelegationSearchForm(FlaskForm):

@@ -54,6 +54,8 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # An .xlsx is a zip: refuse archives that would unpack to far more than a participant list needs.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_ZIP_ENTRIES = 500
+# The upload itself (the app's MAX_CONTENT_LENGTH also caps the request).
+MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
 class SemicolonSeparated(csv.excel):
@@ -99,6 +101,9 @@ def parse_member_file(filename: str, content: bytes, max_rows: int = 2000) -> Pa
     lowered = (filename or "").lower()
     if not content:
         raise MemberFileError(_l("The file is empty."))
+    if len(content) > MAX_FILE_BYTES:
+        raise MemberFileError(_l("The file is larger than %(limit)s MB; a participant list is far smaller.",
+                                 limit=MAX_FILE_BYTES // (1024 * 1024)))
     if lowered.endswith(".xlsx") or content[:4] == b"PK\x03\x04":
         table = _read_xlsx(content)
     elif lowered.endswith((".csv", ".txt")):
@@ -120,15 +125,36 @@ def _read_xlsx(content: bytes) -> list[list[object]]:
         raise MemberFileError(_l("The file is not a readable Excel (.xlsx) file. Save it again as .xlsx or .csv."))
     import openpyxl  # imported here: only uploads need it
 
+    if not openpyxl.DEFUSEDXML:
+        # openpyxl parses with the standard library's XML parser unless defusedxml is installed (and
+        # OPENPYXL_DEFUSEDXML is not "False"); without it an entity bomb would be expanded.
+        raise MemberFileError(_l("Excel files cannot be read safely on this server (defusedxml is missing). "
+                                 "Please upload the list as .csv."))
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
         table = [list(row) for row in sheet.iter_rows(values_only=True)]
         workbook.close()
     except Exception as error:  # openpyxl raises many kinds for damaged files
+        cause = _root_cause(error)
+        from defusedxml import DefusedXmlException
+
+        if isinstance(cause, DefusedXmlException):
+            raise MemberFileError(_l("The Excel file could not be read (%(reason)s): it defines XML entities, which "
+                                     "are refused for safety. Save it again as .xlsx or .csv.",
+                                     reason=type(cause).__name__))
         raise MemberFileError(_l("The Excel file could not be read (%(reason)s). Save it again as .xlsx or .csv.",
-                                 reason=type(error).__name__))
+                                 reason=type(cause).__name__))
     return table
+
+
+def _root_cause(error: BaseException) -> BaseException:
+    """openpyxl wraps parser errors in a ValueError; the reason a user can act on is the first one."""
+    seen = set()
+    while (error.__cause__ or error.__context__) is not None and id(error) not in seen:
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return error
 
 
 def _read_csv(content: bytes) -> list[list[object]]:

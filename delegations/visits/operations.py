@@ -9,6 +9,7 @@ from datetime import datetime
 from babel.core import get_global
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
@@ -17,7 +18,7 @@ from delegations.constants import (DelegationStatus, Direction, ItemKind, ItemSt
 from delegations.extensions import db
 from delegations.forms import check_local_time_exists
 from delegations.i18n import language_name
-from delegations.models import Delegation, Member, ProgrammeItem, ProgrammeItemTranslation
+from delegations.models import Delegation, Member, Principal, ProgrammeItem, ProgrammeItemTranslation, utc_now
 from delegations.planning.rules import departure_problem, end_after_start_problem, outside_stay_problem
 from delegations.visits.forms import DelegationForm, ProgrammeItemForm
 from delegations.zones import is_valid_zone
@@ -27,7 +28,7 @@ BASE_LANGUAGE = "de"
 FALLBACK_LANGUAGE = "en"
 
 MEMBER_FIELDS = ("name", "function", "organisation", "role", "dietary_needs", "accessibility_needs", "email", "phone")
-ITEM_TEXT_FIELDS = ("title", "city_participants", "dress_code", "description", "internal_note")
+ITEM_TEXT_FIELDS = ("title", "city_participants", "dress_code", "description", "internal_note", "talking_points")
 
 
 def zone_for_country(country_code: str) -> str | None:
@@ -36,15 +37,24 @@ def zone_for_country(country_code: str) -> str | None:
     return zones[0] if len(zones) == 1 else None
 
 
-def delegation_changes(form: DelegationForm, home_zone: str) -> dict | None:
-    """The new values of a delegation from its form, or None after adding errors to the form."""
+def stay_instants(form: DelegationForm, home_zone: str) -> tuple[str, datetime, datetime] | None:
+    """The zone of the place, arrival and departure as instants; or None after adding errors to the form.
+
+    Reads only direction, country, zone and the two times, so the view also calls it when other fields
+    are wrong: the planner then sees every problem at once, not one after the other.
+    """
+    if form.direction.errors or form.arrival_at.errors or form.departure_at.errors \
+            or form.arrival_at.data is None or form.departure_at.data is None:
+        return None
     direction = Direction(form.direction.data)
     if direction == Direction.INCOMING:
         zone_name = home_zone
     else:
         zone_name = form.timezone.data or zone_for_country(form.country_code.data)
         if not zone_name:
-            form.timezone.errors.append(_("This country has several time zones: please choose the one of the destination."))
+            if form.country_code.data and not form.country_code.errors:
+                form.timezone.errors.append(
+                    _("This country has several time zones: please choose the one of the destination."))
             return None
     if not is_valid_zone(zone_name):
         form.timezone.errors.append(_("Unknown time zone."))
@@ -55,6 +65,16 @@ def delegation_changes(form: DelegationForm, home_zone: str) -> dict | None:
     if problem := departure_problem(arrival, departure):
         form.departure_at.errors.append(problem)
         return None
+    return zone_name, arrival, departure
+
+
+def delegation_changes(form: DelegationForm, home_zone: str) -> dict | None:
+    """The new values of a delegation from its form, or None after adding errors to the form."""
+    stay = stay_instants(form, home_zone)
+    if stay is None:
+        return None
+    zone_name, arrival, departure = stay
+    direction = Direction(form.direction.data)
     if form.lead_contact_id.data and form.lead_contact_id.data == form.deputy_contact_id.data:
         form.deputy_contact_id.errors.append(_("The deputy must be someone other than the lead contact person."))
         return None
@@ -79,7 +99,16 @@ def delegation_changes(form: DelegationForm, home_zone: str) -> dict | None:
         "notes": form.notes.data.strip(),
         "lead_contact_id": form.lead_contact_id.data,
         "deputy_contact_id": form.deputy_contact_id.data,
+        "travelling_principals": travelling_principals(form, direction),
     }
+
+
+def travelling_principals(form: DelegationForm, direction: Direction) -> list[Principal]:
+    """Of an outgoing tour: the principals who travel (busy for the whole trip); an incoming visit has none."""
+    ids = [int(value) for value in form.travelling_principal_ids.data or []]
+    if direction != Direction.OUTGOING or not ids:
+        return []
+    return list(db.session.scalars(select(Principal).where(Principal.id.in_(ids)).order_by(Principal.id)))
 
 
 def items_outside_stay(delegation: Delegation, arrival: datetime, departure: datetime) -> list[ProgrammeItem]:
@@ -104,8 +133,13 @@ def item_form_class(delegation: Delegation, locale: str) -> type[ProgrammeItemFo
     return type("ProgrammeItemTranslatedForm", (ProgrammeItemForm,), fields)
 
 
-def item_changes(form: ProgrammeItemForm, delegation: Delegation) -> dict | None:
-    """The new values of a programme item, or None after adding errors to the form."""
+def item_instants(form: ProgrammeItemForm, delegation: Delegation) -> tuple[datetime, datetime] | None:
+    """Start and end of the item as instants, or None after adding errors to the form.
+
+    Reads only the two times (see stay_instants: the view also calls it when other fields are wrong).
+    """
+    if form.starts_at.errors or form.ends_at.errors or form.starts_at.data is None or form.ends_at.data is None:
+        return None
     zone_name = delegation.timezone
     if not (check_local_time_exists(form.starts_at, zone_name) & check_local_time_exists(form.ends_at, zone_name)):
         return None
@@ -116,6 +150,15 @@ def item_changes(form: ProgrammeItemForm, delegation: Delegation) -> dict | None
     if problem := outside_stay_problem(start, end, delegation.arrival_at, delegation.departure_at):
         form.starts_at.errors.append(problem)
         return None
+    return start, end
+
+
+def item_changes(form: ProgrammeItemForm, delegation: Delegation) -> dict | None:
+    """The new values of a programme item, or None after adding errors to the form."""
+    times = item_instants(form, delegation)
+    if times is None:
+        return None
+    start, end = times
     changes = {name: (form[name].data or "").strip() for name in ITEM_TEXT_FIELDS}
     changes.update(
         kind=ItemKind(form.kind.data),
@@ -131,6 +174,7 @@ def item_changes(form: ProgrammeItemForm, delegation: Delegation) -> dict | None
 
 def apply_translations(item: ProgrammeItem, form: ProgrammeItemForm, delegation: Delegation) -> None:
     existing = {translation.language: translation for translation in item.translations}
+    changed = False
     for code in translation_languages(delegation):
         title = (form[f"title_{code}"].data or "").strip()
         description = (form[f"description_{code}"].data or "").strip()
@@ -138,11 +182,18 @@ def apply_translations(item: ProgrammeItem, form: ProgrammeItemForm, delegation:
         if not title and not description:
             if translation is not None:
                 item.translations.remove(translation)
+                changed = True
             continue
         if translation is None:
             translation = ProgrammeItemTranslation(language=code)
             item.translations.append(translation)
-        translation.title, translation.description = title, description
+        if (translation.title, translation.description) != (title, description):
+            translation.title, translation.description = title, description
+            changed = True
+    if changed and item.id is not None:
+        # Translations live in their own rows: touch the item so that its version grows too, and a
+        # colleague editing the same item meanwhile is told instead of overwritten.
+        item.updated_at = utc_now()
 
 
 def fill_translation_fields(form: ProgrammeItemForm, item: ProgrammeItem, delegation: Delegation) -> None:

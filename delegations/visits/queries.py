@@ -36,18 +36,23 @@ def search_delegations(text: str = "", direction: str = "", status: str = "",
     """Visits matching the filters, newest first. Text matches title, place, people and country names."""
     statement = select(Delegation).options(joinedload(Delegation.lead_contact))
     if text:
-        like = f"%{text.lower()}%"
-        member_match = exists().where(Member.delegation_id == Delegation.id, func.lower(Member.name).like(like))
+        # % and _ typed by the user are text, not wildcards.
+        like = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+        def matches(column):
+            return func.lower(column).like(like, escape="\\")
+
+        member_match = exists().where(Member.delegation_id == Delegation.id, matches(Member.name))
         countries = [code for code, name in country_choices(locale) if text.lower() in name.lower()]
         statement = statement.where(or_(
-            func.lower(Delegation.title).like(like),
-            func.lower(Delegation.city).like(like),
-            func.lower(Delegation.organisation).like(like),
-            func.lower(Delegation.head_name).like(like),
+            matches(Delegation.title),
+            matches(Delegation.city),
+            matches(Delegation.organisation),
+            matches(Delegation.head_name),
             func.lower(Delegation.country_code) == text.lower(),
             Delegation.country_code.in_(countries),
             member_match,
-            Delegation.lead_contact.has(func.lower(ContactPerson.name).like(like)),
+            Delegation.lead_contact.has(matches(ContactPerson.name)),
         ))
     if direction:
         statement = statement.where(Delegation.direction == direction)

@@ -12,10 +12,12 @@ from delegations.constants import Direction, ItemStatus
 from delegations.database import begin_writing
 from delegations.extensions import db
 from delegations.i18n import country_choices
+from delegations.itinerary import panels
+from delegations.itinerary.prefill import prefill_from_slot
 from delegations.models import Delegation, Member, MemberImport, ProgrammeItem, utc_now
 from delegations.people.forms import language_choices
 from delegations.planning.timeline import build_timeline
-from delegations.records import save_or_report_conflict
+from delegations.records import delete_unless_changed, save_or_report_conflict
 from delegations.templating import current_locale_code
 from delegations.visits import operations, queries
 from delegations.visits.forms import DelegationForm, DelegationSearchForm, MemberForm, MemberImportForm
@@ -34,17 +36,20 @@ def dashboard():
     now = utc_now()
     visits, items = queries.upcoming(now, days=14)
     home_zone = current_app.config["HOME_TIMEZONE"]
-    return render_template("visits/dashboard.html", visits=visits, items=items, home_zone=home_zone, now=now)
+    return render_template("visits/dashboard.html", visits=visits, items=items, home_zone=home_zone, now=now,
+                           upcoming_conflicts=panels.upcoming_panel(now))
 
 
 @blueprint.route("/delegations/")
 def list_delegations():
     form = DelegationSearchForm(request.args)
     form.validate()
+    def valid(field):  # a filter value the form refused (a stale bookmark, a typo) is ignored
+        return field.data if field.data and not field.errors else None
+
     statement = queries.search_delegations(
-        text=(form.q.data or "").strip(), direction=form.direction.data or "", status=form.status.data or "",
-        date_from=form.date_from.data if not form.date_from.errors else None,
-        date_to=form.date_to.data if not form.date_to.errors else None,
+        text=(form.q.data or "").strip(), direction=valid(form.direction) or "", status=valid(form.status) or "",
+        date_from=valid(form.date_from), date_to=valid(form.date_to),
         locale=current_locale_code(), home_zone=current_app.config["HOME_TIMEZONE"])
     page = db.paginate(statement, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     filters = {key: value for key, value in request.args.items() if key != "page" and value}
@@ -60,9 +65,13 @@ def delegation_form(delegation: Delegation | None = None, **kwargs) -> Delegatio
     for select_field, current in ((form.lead_contact_id, delegation and delegation.lead_contact_id),
                                   (form.deputy_contact_id, delegation and delegation.deputy_contact_id)):
         select_field.choices = [("", _("– none –"))] + queries.contact_choices(include_id=current)
+    travelling = delegation.travelling_principals if delegation is not None else []
+    form.travelling_principal_ids.choices = queries.principal_choices() + [
+        (str(principal.id), principal.label) for principal in travelling if not principal.active]
     if delegation is not None and request.method == "GET":
         form.arrival_at.data = to_wall_clock(delegation.arrival_at, delegation.timezone)
         form.departure_at.data = to_wall_clock(delegation.departure_at, delegation.timezone)
+        form.travelling_principal_ids.data = [str(principal.id) for principal in travelling]
     return form
 
 
@@ -79,6 +88,8 @@ def new_delegation():
             db.session.commit()
             flash(_("“%(title)s” has been created.", title=delegation.title), "success")
             return redirect(url_for("visits.show_delegation", delegation_id=delegation.id))
+    elif form.is_submitted():
+        operations.stay_instants(form, current_app.config["HOME_TIMEZONE"])  # every problem at once
     return render_template("visits/delegation_form.html", form=form, delegation=None)
 
 
@@ -97,6 +108,8 @@ def edit_delegation(delegation_id: int):
             else:
                 flash(_("“%(title)s” has been saved.", title=delegation.title), "success")
             return redirect(url_for("visits.show_delegation", delegation_id=delegation.id))
+    elif form.is_submitted():
+        operations.stay_instants(form, current_app.config["HOME_TIMEZONE"])  # every problem at once
     return render_template("visits/delegation_form.html", form=form, delegation=delegation)
 
 
@@ -105,8 +118,9 @@ def edit_delegation(delegation_id: int):
 def delete_delegation(delegation_id: int):
     delegation = get_delegation(delegation_id)
     title = delegation.title
-    db.session.delete(delegation)
-    db.session.commit()
+    if problem := delete_unless_changed(delegation, request.form.get("version")):
+        flash(problem, "error")
+        return redirect(url_for("visits.edit_delegation", delegation_id=delegation_id))
     flash(_("“%(title)s” and its programme have been deleted.", title=title), "success")
     return redirect(url_for("visits.list_delegations"))
 
@@ -117,7 +131,8 @@ def show_delegation(delegation_id: int):
     days = build_timeline(delegation.items, delegation.arrival_at, delegation.departure_at, delegation.timezone,
                           is_active=lambda item: item.status != ItemStatus.CANCELLED)
     return render_template("visits/delegation.html", delegation=delegation, days=days,
-                           home_zone=current_app.config["HOME_TIMEZONE"])
+                           home_zone=current_app.config["HOME_TIMEZONE"],
+                           conflict_panel=panels.delegation_panel(delegation))
 
 
 # Members ---------------------------------------------------------------------------------------
@@ -161,9 +176,11 @@ def edit_member(delegation_id: int, member_id: int):
 @planner_required
 def delete_member(delegation_id: int, member_id: int):
     member = get_member(delegation_id, member_id)
-    db.session.delete(member)
-    db.session.commit()
-    flash(_("%(name)s has been removed from the delegation.", name=member.name), "success")
+    name = member.name
+    if problem := delete_unless_changed(member, request.form.get("version")):
+        flash(problem, "error")
+        return redirect(url_for("visits.edit_member", delegation_id=delegation_id, member_id=member_id))
+    flash(_("%(name)s has been removed from the delegation.", name=name), "success")
     return redirect(url_for("visits.show_delegation", delegation_id=delegation_id, _anchor="members"))
 
 
@@ -180,7 +197,7 @@ def import_members(delegation_id: int):
         except MemberFileError as error:
             form.spreadsheet.errors.append(str(error))
         else:
-            pending = MemberImport(delegation=delegation, created_by_id=current_user.id,
+            pending = MemberImport(delegation_id=delegation.id, created_by_id=current_user.id,
                                    filename=upload.filename or "", rows=parsed.rows)
             db.session.add(pending)
             db.session.commit()
@@ -197,7 +214,7 @@ def confirm_member_import(delegation_id: int, import_id: int):
     if pending is None or pending.delegation_id != delegation_id:
         flash(_("This import was already completed or discarded. Upload the file again if needed."), "warning")
         return redirect(url_for("visits.show_delegation", delegation_id=delegation_id, _anchor="members"))
-    delegation = pending.delegation
+    delegation = get_delegation(delegation_id)
     if request.form.get("decision") == "import":
         added = operations.import_members(delegation, pending.rows)
         flash(_("%(count)s members have been imported.", count=len(added)), "success")
@@ -225,6 +242,7 @@ def item_form(delegation: Delegation, item: ProgrammeItem | None = None):
         else:
             start = suggested_start(delegation, request.args.get("day"))
             form.starts_at.data, form.ends_at.data = start, start + timedelta(hours=1)
+        prefill_from_slot(form, request.args)  # a slot chosen on the slot page (itinerary)
     return form
 
 
@@ -251,7 +269,10 @@ def new_item(delegation_id: int):
             db.session.add(item)
             db.session.commit()
             flash(_("“%(title)s” has been added to the programme.", title=item.title), "success")
+            panels.flash_conflicts_of(item)
             return redirect(url_for("visits.show_delegation", delegation_id=delegation.id, _anchor=f"item-{item.id}"))
+    elif form.is_submitted():
+        operations.item_instants(form, delegation)  # every problem at once
     return render_template("visits/item_form.html", form=form, delegation=delegation, item=None)
 
 
@@ -274,8 +295,11 @@ def edit_item(delegation_id: int, item_id: int):
             operations.apply_translations(item, form, delegation)
             if save_or_report_conflict(item, form, changes):
                 flash(_("“%(title)s” has been saved.", title=item.title), "success")
+                panels.flash_conflicts_of(item)
                 return redirect(url_for("visits.show_delegation", delegation_id=delegation.id, _anchor=f"item-{item.id}"))
             db.session.rollback()
+    elif form.is_submitted():
+        operations.item_instants(form, delegation)  # every problem at once
     return render_template("visits/item_form.html", form=form, delegation=delegation, item=item)
 
 
@@ -284,7 +308,8 @@ def edit_item(delegation_id: int, item_id: int):
 def delete_item(delegation_id: int, item_id: int):
     item = get_item(delegation_id, item_id)
     title = item.title
-    db.session.delete(item)
-    db.session.commit()
+    if problem := delete_unless_changed(item, request.form.get("version")):
+        flash(problem, "error")
+        return redirect(url_for("visits.edit_item", delegation_id=delegation_id, item_id=item_id))
     flash(_("“%(title)s” has been removed from the programme.", title=title), "success")
     return redirect(url_for("visits.show_delegation", delegation_id=delegation_id, _anchor="programme"))

@@ -1,0 +1,1 @@
+"""Consistent backups of the database while the app is in use, and bringing one back."""

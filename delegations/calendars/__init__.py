@@ -1,0 +1,1 @@
+"""Principals' calendars: reading .ics files (pure), importing them as busy time, and their pages."""

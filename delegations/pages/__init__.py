@@ -1,0 +1,1 @@
+"""Static pages that carry no data: the accessibility statement (Erklärung zur Barrierefreiheit)."""
