@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime, format_time
 from flask import Flask
 from flask_babel import get_locale
+from flask_babel.speaklater import LazyString
 
 from delegations.constants import MemberRole
 from delegations.i18n import country_name, language_name
@@ -67,7 +68,17 @@ def display_value(value) -> str:
     return str(value)
 
 
+def _plain_lazy_strings(value):
+    """Jinja finalizer: a lazy translated string is text, not HTML.
+
+    Flask-Babel's LazyString declares itself HTML-safe (`__html__`), so a message such as
+    _l("“%(item)s” overlaps …", item=title) would reach the page unescaped. As plain str it is escaped.
+    """
+    return str(value) if isinstance(value, LazyString) else value
+
+
 def init_templating(app: Flask) -> None:
+    app.jinja_env.finalize = _plain_lazy_strings
     app.jinja_env.filters.update(
         local_datetime=local_datetime,
         local_time=local_time,

@@ -145,3 +145,13 @@ def csrf_token_from(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+@pytest.fixture
+def english(request, app):
+    """Run a test in English: for modules that check English wording (German is the app's default)."""
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    if "client" in request.fixturenames:
+        request.getfixturevalue("client").environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    yield
+    app.config["BABEL_DEFAULT_LOCALE"] = "de"

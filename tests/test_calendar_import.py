@@ -21,6 +21,8 @@ from delegations.models.calendars import CalendarSourceKind
 from tests.accounts import sign_in
 from tests.factories import make_principal
 
+pytestmark = pytest.mark.usefixtures("english")
+
 UTC = timezone.utc
 NOW = datetime(2027, 3, 15, 9, 30, tzinfo=UTC)
 # The test servers listen on 127.0.0.1, which production settings refuse (see the last test).

@@ -42,6 +42,13 @@ def sign_in(client, role="planner", email=None):
 
 # Production settings -----------------------------------------------------------------------------
 
+@pytest.fixture(autouse=True)
+def english_browser(request):
+    """The messages below are checked in English; anonymous pages otherwise speak German, the default."""
+    if "client" in request.fixturenames:
+        request.getfixturevalue("client").environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def test_production_refuses_to_start_with_the_default_secret_key(monkeypatch, database_url):
     monkeypatch.setenv("DELEGATIONS_ENV", "production")
     with pytest.raises(ConfigurationError, match="SECRET_KEY"):

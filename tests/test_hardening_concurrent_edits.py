@@ -12,6 +12,8 @@ from delegations.models import ContactPerson, Delegation, Member, ProgrammeItem,
 from tests.conftest import PASSWORD, log_in
 from tests.factories import make_contact, make_delegation, make_item, make_member, make_venue
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def two_planners(app):

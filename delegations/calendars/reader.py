@@ -320,8 +320,10 @@ def _scan(text: str, limits: ReadLimits, default_zone: str, warnings: list) -> _
     return _Scan("\r\n".join(line for _, line in lines) + "\r\n", blocks, events, calendar_zone)
 
 
-def _clean_tzid(tzid: str) -> str:
-    return tzid.strip().strip('"').strip()
+def _clean_tzid(tzid) -> str:
+    if isinstance(tzid, (list, tuple)):  # a TZID parameter given twice arrives as a list
+        tzid = tzid[0] if tzid else ""
+    return str(tzid).strip().strip('"').strip()
 
 
 def _known_zone(tzid: str) -> str:

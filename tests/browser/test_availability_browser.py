@@ -9,12 +9,11 @@ from sqlalchemy import select
 from delegations.demo import DEMO_USERS, load_demo
 from delegations.extensions import db
 from delegations.models import Principal
-from tests.browser.conftest import axe, browser, context, live_server, page  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
 
-def test_principals_pages_are_accessible_and_work_without_scripts_failing(csrf_app, live_server, page, axe):  # noqa: F811
+def test_principals_pages_are_accessible_and_work_without_scripts_failing(csrf_app, live_server, page, axe):
     load_demo()
     db.session.commit()
     mayor_id = db.session.scalar(select(Principal.id).where(Principal.name == "Dr. Martin Weber"))
