@@ -11,19 +11,18 @@ Pure: plain values in, bytes out.
 """
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Iterable, Sequence
 
+from delegations.spreadsheets import neutralise_cell, write_csv, write_xlsx  # noqa: F401 - the export API
+
 DEFAULT_APPROVAL_THRESHOLD_EUR = Decimal("35")
 DEFAULT_REPORTING_THRESHOLD_EUR = Decimal("150")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SIMILAR_ENOUGH = 0.85
 
 
@@ -88,58 +87,6 @@ def repeat_warnings(candidate: GiftFacts, given_before: Iterable[GiftFacts]) -> 
 
 
 # The annual export ------------------------------------------------------------------------------------------
+# Written by the app's one spreadsheet writer, which neutralises formula-like cells (OWASP CSV injection).
 
-def neutralise(value):
-    """A cell as a spreadsheet may safely read it: text that could start a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def cell_text(value) -> object:
-    """Dates as ISO text, amounts as numbers, text without control characters (XLSX refuses them)."""
-    if value is None:
-        return ""
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, (int, float)):
-        return value
-    return neutralise(_CONTROL.sub("", str(value)))
-
-
-def write_csv(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
-    """UTF-8 with a byte-order mark and semicolons: what spreadsheet programs set to German open directly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow([cell_text(value) for value in header])
-    for row in rows:
-        writer.writerow([cell_text(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def write_xlsx(header: Sequence[str], rows: Iterable[Sequence], title: str = "Gifts") -> bytes:
-    """One sheet of values: text cells are stored as text (never as formulas), amounts as numbers."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    for row_number, values in enumerate([header, *rows], start=1):
-        for column_number, value in enumerate(values, start=1):
-            shown = cell_text(value)
-            cell = sheet.cell(row=row_number, column=column_number)
-            cell.value = shown
-            if isinstance(shown, str):
-                cell.data_type = "s"  # openpyxl would take a leading "=" for a formula
-            if row_number == 1:
-                cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+neutralise = neutralise_cell
