@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints let Alembic alter and drop them on SQLite and PostgreSQL alike.
@@ -18,6 +18,12 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def enum_column(enum_class, name: str) -> Enum:
+    """Store an enum by value, checked by a named constraint on every database."""
+    return Enum(enum_class, name=name, native_enum=False, create_constraint=True, length=20,
+                values_callable=lambda enum: [member.value for member in enum])
 
 
 def utc_now() -> datetime:

@@ -4,17 +4,13 @@ from __future__ import annotations
 from datetime import datetime, time
 from enum import StrEnum
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Column, Enum, ForeignKey, Index, String, Table, Text,
+from sqlalchemy import (JSON, Boolean, CheckConstraint, Column, ForeignKey, Index, String, Table, Text,
                         Time, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from delegations.models.base import Base, UTCDateTime, utc_now
+from delegations.models.base import Base, UTCDateTime, enum_column, utc_now
 from delegations.models.principals import Principal
 
-
-def _enum(enum_class, name: str):
-    return Enum(enum_class, name=name, native_enum=False, create_constraint=True, length=20,
-                values_callable=lambda enum: [member.value for member in enum])
 
 
 class CalendarSourceKind(StrEnum):
@@ -43,7 +39,7 @@ class PrincipalCalendar(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     principal_id: Mapped[int] = mapped_column(ForeignKey("principal.id", ondelete="CASCADE"), unique=True)
-    source_kind: Mapped[CalendarSourceKind] = mapped_column(_enum(CalendarSourceKind, "calendar_source_kind"),
+    source_kind: Mapped[CalendarSourceKind] = mapped_column(enum_column(CalendarSourceKind, "calendar_source_kind"),
                                                             default=CalendarSourceKind.UPLOAD)
     url: Mapped[str] = mapped_column(String(2000), default="")
     filename: Mapped[str] = mapped_column(String(255), default="")
@@ -79,7 +75,7 @@ class BusyBlock(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     principal_id: Mapped[int] = mapped_column(ForeignKey("principal.id", ondelete="CASCADE"))
-    source: Mapped[BusySource] = mapped_column(_enum(BusySource, "busy_source"), default=BusySource.MANUAL)
+    source: Mapped[BusySource] = mapped_column(enum_column(BusySource, "busy_source"), default=BusySource.MANUAL)
     # Imported: the event's UID and occurrence, stable across re-imports; manual: a random token.
     key: Mapped[str] = mapped_column(String(255))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)

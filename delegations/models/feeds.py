@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from delegations.constants import LabelledEnum
-from delegations.models.base import Base, UTCDateTime, utc_now
+from delegations.models.base import Base, UTCDateTime, enum_column, utc_now
 from delegations.models.people import ContactPerson
 from delegations.models.principals import Principal
 from delegations.models.users import User
@@ -39,10 +39,6 @@ class FeedDetail(LabelledEnum):
                 cls.INTERNAL: _l("Internal (with internal notes and links)")}
 
 
-def _enum(enum_class, name: str):
-    return Enum(enum_class, name=name, native_enum=False, create_constraint=True, length=20,
-                values_callable=lambda enum: [member.value for member in enum])
-
 
 class FeedToken(Base):
     """One subscription link. The token itself is never stored: only its SHA-256 hash."""
@@ -60,12 +56,12 @@ class FeedToken(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     label: Mapped[str] = mapped_column(String(200))
-    scope: Mapped[FeedScope] = mapped_column(_enum(FeedScope, "feed_scope"))
+    scope: Mapped[FeedScope] = mapped_column(enum_column(FeedScope, "feed_scope"))
     # A feed dies with its target: a deleted delegation's feed answers 404 like a revoked one.
     principal_id: Mapped[int | None] = mapped_column(ForeignKey("principal.id", ondelete="CASCADE"), index=True)
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact_person.id", ondelete="CASCADE"), index=True)
     delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegation.id", ondelete="CASCADE"), index=True)
-    detail: Mapped[FeedDetail] = mapped_column(_enum(FeedDetail, "feed_detail"), default=FeedDetail.INTERNAL)
+    detail: Mapped[FeedDetail] = mapped_column(enum_column(FeedDetail, "feed_detail"), default=FeedDetail.INTERNAL)
     locale: Mapped[str] = mapped_column(String(5), default="de")  # language of the feed's own words
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex of the secret token
     # None for feeds issued on the command line; a feed dies with the account that created it.

@@ -7,11 +7,11 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from delegations.constants import ItemKind
-from delegations.models.base import Base, UTCDateTime, utc_now
+from delegations.models.base import Base, UTCDateTime, enum_column, utc_now
 from delegations.models.people import ContactPerson, Venue
 from delegations.models.principals import Principal
 from delegations.models.users import User
-from delegations.models.visits import Delegation, ProgrammeItem, enum_column
+from delegations.models.visits import Delegation, ProgrammeItem
 
 
 class ConflictAcknowledgement(Base):

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, String
+from sqlalchemy import Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from delegations.constants import PrincipalKind
-from delegations.models.base import Base, UTCDateTime, utc_now
+from delegations.models.base import Base, UTCDateTime, enum_column, utc_now
 
 
 class Principal(Base):
@@ -17,8 +17,7 @@ class Principal(Base):
     name: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(200), default="")  # "Oberbürgermeister", "Bürgermeisterin"
     kind: Mapped[PrincipalKind] = mapped_column(
-        Enum(PrincipalKind, name="principal_kind", native_enum=False, create_constraint=True, length=20,
-             values_callable=lambda enum: [member.value for member in enum]),
+        enum_column(PrincipalKind, "principal_kind"),
         default=PrincipalKind.DEPUTY_MAYOR)
     # Order among principals of one kind (1st, 2nd, 3rd deputy ...): protocol rank.
     rank: Mapped[int] = mapped_column(default=1)

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, object_session, relat
 from sqlalchemy.orm.base import NO_VALUE
 
 from delegations.constants import LabelledEnum
-from delegations.models.base import Base, UTCDateTime, utc_now
+from delegations.models.base import Base, UTCDateTime, enum_column, utc_now
 from delegations.models.people import ContactPerson
 from delegations.models.principals import Principal
 from delegations.models.users import User
-from delegations.models.visits import Delegation, Member, ProgrammeItem, enum_column
+from delegations.models.visits import Delegation, Member, ProgrammeItem
 
 
 class TieBreaker(LabelledEnum):

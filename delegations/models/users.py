@@ -5,12 +5,12 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Enum, String
+from sqlalchemy import Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from delegations.constants import Role
-from delegations.models.base import Base, UTCDateTime, utc_now
+from delegations.models.base import Base, UTCDateTime, enum_column, utc_now
 
 
 def new_session_nonce() -> str:
@@ -25,8 +25,7 @@ class User(UserMixin, Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(
-        Enum(Role, name="role", native_enum=False, create_constraint=True, length=20,
-             values_callable=lambda enum: [member.value for member in enum]),
+        enum_column(Role, "role"),
         default=Role.VIEWER,
     )
     locale: Mapped[str] = mapped_column(String(5), default="de")

@@ -4,22 +4,17 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Enum, ForeignKey, Index, String, Text,
+from sqlalchemy import (JSON, Boolean, CheckConstraint, ForeignKey, Index, String, Text,
                         UniqueConstraint, event)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from delegations.constants import (DelegationStatus, Direction, ItemKind, ItemStatus, MemberRole,
                                    PrincipalKind, ProtocolLevel)
-from delegations.models.base import Base, UTCDateTime, utc_now
+from delegations.models.base import Base, UTCDateTime, enum_column, utc_now
 from delegations.models.people import ContactPerson, Venue
 from delegations.models.principals import Principal
 from delegations.models.users import User
 
-
-def enum_column(enum_class, name: str):
-    """Store an enum by value, checked by a named constraint on every database."""
-    return Enum(enum_class, name=name, native_enum=False, create_constraint=True, length=20,
-                values_callable=lambda enum: [member.value for member in enum])
 
 
 class Delegation(Base):

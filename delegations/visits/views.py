@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from delegations.auth.access import planner_required
 from delegations.constants import Direction, ItemStatus
-from delegations.database import begin_writing
 from delegations.extensions import db
 from delegations.i18n import country_choices
 from delegations.itinerary import panels
@@ -209,7 +208,6 @@ def import_members(delegation_id: int):
 @blueprint.route("/delegations/<int:delegation_id>/members/import/<int:import_id>", methods=["POST"])
 @planner_required
 def confirm_member_import(delegation_id: int, import_id: int):
-    begin_writing()
     pending = db.session.get(MemberImport, import_id)
     if pending is None or pending.delegation_id != delegation_id:
         flash(_("This import was already completed or discarded. Upload the file again if needed."), "warning")
