@@ -68,9 +68,85 @@ def fill(size: int) -> int:
                                      starts_at=arrival + timedelta(hours=3), ends_at=arrival + timedelta(hours=4),
                                      venue=venues[number % 8], status=ItemStatus.TENTATIVE))
         db.session.add(Member(delegation=visit, name=f"Guest {number}", role=MemberRole.HEAD))
+    fill_outbox(size, big)
+    fill_travel(size, big, venues)
+    fill_releases(big)
+    fill_partners(size, contacts)
     create_user("planner@example.org", PASSWORD, Role.PLANNER, locale="en")
     db.session.commit()
     return big.id
+
+
+def fill_outbox(size: int, visit: Delegation) -> None:
+    """`size` change notices with a PDF each, every third acknowledged (the outbox page shows 50 per page)."""
+    from delegations.models import OutboxAttachment, OutboxFile, OutboxMessage, OutboxState
+
+    db.session.flush()
+    pdf = OutboxFile(sha256="0" * 64, size=50_009, data=b"%PDF-1.7 " + b"x" * 50_000)  # one release's PDF, shared
+    for number in range(size):
+        sent = number % 2 == 0
+        db.session.add(OutboxMessage(
+            recipients=[f"person{number}@example.org"], recipient_name=f"Person {number}", subject=f"Notice {number}",
+            body="Reception moved from 10:00 to 11:30.\n" * 20, dedupe_key=f"benchmark:{number}",
+            message_id=f"<benchmark.{number}@example.org>", delegation_id=visit.id, purpose="change-notice",
+            state=OutboxState.SENT if sent else OutboxState.QUEUED, sent_at=utc_now() if sent else None,
+            ack_token_hash=f"{number:064x}", acknowledged_at=utc_now() if number % 3 == 0 else None,
+            attachments=[OutboxAttachment(filename="programme.pdf", content_type="application/pdf", file=pdf)]))
+
+
+def fill_partners(size: int, contacts: list[ContactPerson]) -> None:
+    """One partner city (id 1) linked to all `size` visits, with a gift and a commitment per visit (dossier)."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from delegations.models import Gift, PartnerCity, PartnerCommitment
+    from delegations.models.partners import PartnershipKind
+    from delegations.models.protocol import GiftApproval, GiftDirection, GiftFate
+
+    db.session.flush()
+    city = PartnerCity(name="Poznań", country_code="PL", kind=PartnershipKind.TWINNING, since=date(1979, 10, 29),
+                       since_day_known=True)
+    db.session.add(city)
+    for number, visit in enumerate(db.session.scalars(select(Delegation).where(Delegation.title.like("Visit %")))):
+        visit.partner_city = city
+        db.session.add(Gift(delegation=visit, visit_title=visit.title, direction=GiftDirection.GIVEN,
+                            article=f"Gift {number}", given_on=date(2027, 5, 3), approval=GiftApproval.NOT_REQUIRED,
+                            fate=GiftFate.HANDED_OVER))
+        db.session.add(PartnerCommitment(city=city, text=f"Promise {number}", made_on=date(2027, 5, 3),
+                                         delegation=visit, owner=contacts[number % 5], due_on=date(2027, 6, 1)))
+
+
+def fill_releases(visit: Delegation) -> None:
+    """Version 1 of the big visit's programme, then every item moved by half an hour: the visit page, the
+    versions page and the release preview have `size` changes to show."""
+    from delegations.releases import operations
+
+    db.session.flush()
+    pending = operations.pending_release(visit)
+    operations.release_version(visit, None, expected_number=1, expected_hash=pending.snapshot_hash)
+    for item in visit.items:
+        item.starts_at += timedelta(minutes=30)
+        item.ends_at += timedelta(minutes=30)
+
+
+def fill_travel(size: int, visit: Delegation, venues: list[Venue]) -> None:
+    """Every member of the big visit arrives by flight; one pick-up transfer per two members (run sheets)."""
+    from delegations.models import Transfer, TravelLeg
+    from delegations.models.travel import LegDirection, TransferKind, TravelMode
+
+    db.session.flush()
+    members = list(visit.members)
+    for number, member in enumerate(members):
+        db.session.add(TravelLeg(member=member, delegation_id=visit.id, direction=LegDirection.ARRIVAL,
+                                 mode=TravelMode.FLIGHT, carrier_number=f"LH {2000 + number % 40}",
+                                 scheduled_at=visit.arrival_at + timedelta(minutes=17 * number),
+                                 timezone="Europe/Berlin", venue=venues[0], terminal="C"))
+    for number in range(0, len(members), 2):
+        db.session.add(Transfer(delegation=visit, kind=TransferKind.PICK_UP, timezone="Europe/Berlin",
+                                pickup_at=visit.arrival_at + timedelta(minutes=17 * number + 45),
+                                pickup_address="Flughafen Hannover, Terminal C", destination="Hotel",
+                                passengers=members[number:number + 2]))
 
 
 def measure(size: int, repeat: int) -> list[tuple[str, int, float]]:
@@ -87,7 +163,14 @@ def measure(size: int, repeat: int) -> list[tuple[str, int, float]]:
         client.post("/login", data={"email": "planner@example.org", "password": PASSWORD})
         rows = []
         for name, url in (("dashboard", "/"), ("list", "/delegations/"), ("list search", "/delegations/?q=visit"),
-                          ("delegation detail", f"/delegations/{big_id}")):
+                          ("delegation detail", f"/delegations/{big_id}"), ("workload", "/workload/"),
+                          ("outbox", "/outbox/"), ("travel", f"/delegations/{big_id}/travel"),
+                          ("driver's sheet", f"/delegations/{big_id}/run-sheets/driver"),
+                          ("security sheet", f"/delegations/{big_id}/run-sheets/security"),
+                          ("versions", f"/delegations/{big_id}/versions"),
+                          ("compare versions", f"/delegations/{big_id}/versions/compare?older=1&newer=current"),
+                          ("release preview", f"/delegations/{big_id}/versions/release"),
+                          ("partner dossier", "/partners/1"), ("partner list", "/partners/")):
             assert client.get(url).status_code == 200, url  # warm up caches (templates, metadata)
             durations, counts = [], set()
             for _ in range(repeat):

@@ -89,6 +89,16 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(itinerary)
     from delegations.pages.views import blueprint as pages
     app.register_blueprint(pages)  # the accessibility statement (issue 11)
+    from delegations.releases.views import blueprint as releases
+    app.register_blueprint(releases)  # released programme versions and change notices (issue 9)
+    from delegations.travel.views import blueprint as travel
+    app.register_blueprint(travel)  # travel per member, transfers, run sheets by role (issue 9)
+    from delegations.workload.views import blueprint as workload
+    app.register_blueprint(workload)  # the workload board (issue 9)
+    from delegations.mail.views import blueprint as mail
+    app.register_blueprint(mail)  # the outbox and acknowledgements (issue 9)
+    from delegations.partners.views import blueprint as partners
+    app.register_blueprint(partners)  # partner-city dossiers and round anniversaries (issue 9)
 
 
 def register_errorhandlers(app: Flask) -> None:

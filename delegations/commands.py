@@ -66,3 +66,7 @@ def init_commands(app: Flask) -> None:
     app.cli.add_command(protocol_group)
     from delegations.itinerary.commands import arrange_command
     app.cli.add_command(arrange_command)
+    from delegations.mail.commands import outbox_group
+    app.cli.add_command(outbox_group)
+    from delegations.partners.commands import partners_group
+    app.cli.add_command(partners_group)

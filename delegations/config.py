@@ -47,8 +47,11 @@ class DefaultConfig:
     # set True only where the Mayor's office publishes its calendar on an intranet server.
     CALENDAR_ALLOW_PRIVATE_ADDRESSES = False
     # Printed documents (delegations/printing): the address printed in QR codes, the unit's phone, limits.
-    PUBLIC_BASE_URL: str | None = None  # e.g. "https://delegationen.example.org"; else the request's host
+    # The app's public address, printed in QR codes, feed links and e-mails; else the request's host.
+    PUBLIC_BASE_URL: str | None = None  # e.g. "https://delegationen.example.org"
     UNIT_PHONE = ""  # the International Unit's office, printed under "Practical information"
+    UNIT_EMAIL = ""  # the International Unit's shared mailbox: `flask partners remind` writes to it
+    PARTNER_DOCUMENT_MAX_BYTES = 4 * 1024 * 1024  # agreement files (below MAX_CONTENT_LENGTH)
     HOME_COUNTRY = "DE"  # which emergency numbers an incoming delegation's programme prints
     PDF_RENDER_TIMEOUT = 20  # seconds; a render that takes longer is stopped
     PDF_RENDER_ISOLATED = True  # render in a worker process (the time limit needs it)
@@ -64,10 +67,24 @@ ENVIRONMENT_KEYS = ("SECRET_KEY", "DATABASE_URL", "HOME_TIMEZONE", "HOME_CITY")
 # Typed settings an operator may give as environment variables too (issue 6).
 TYPED_ENVIRONMENT_KEYS = {
     "RETENTION_DAYS": int, "SESSION_IDLE_MINUTES": int, "SESSION_ABSOLUTE_HOURS": int, "TRUSTED_PROXIES": int,
-    "RATELIMIT_STORAGE_URI": str, "LOGIN_RATE_LIMIT": str, "PG_BIN": str,
+    "RATELIMIT_STORAGE_URI": str, "LOGIN_RATE_LIMIT": str, "PG_BIN": str, "PUBLIC_BASE_URL": str,
     "ACCESSIBILITY_CONTACT_EMAIL": str, "ACCESSIBILITY_CONTACT_PHONE": str,  # issue 11
     "SECURE_COOKIES": lambda value: value.strip().lower() in ("1", "true", "yes", "on"),
+    # Mail (issue 9, delegations/mail/settings.py): the outbox's SMTP server and sender.
+    "MAIL_SMTP_HOST": str, "MAIL_SMTP_PORT": int, "MAIL_SMTP_SECURITY": str, "MAIL_SMTP_USER": str,
+    "MAIL_SMTP_PASSWORD": str, "MAIL_SMTP_TIMEOUT": float, "MAIL_SMTP_CA_FILE": str, "MAIL_FROM": str,
+    "MAIL_REPLY_TO": str,
+    "UNIT_EMAIL": str,  # partner anniversaries are reminded to this address (delegations/partners)
 }
+
+
+def public_base_url(config) -> str | None:
+    """The app's public root without a trailing slash, or None when only the request can tell.
+
+    FEED_BASE_URL is the older name of the same setting, still read so existing configurations keep working.
+    """
+    configured = config.get("PUBLIC_BASE_URL") or config.get("FEED_BASE_URL") or ""
+    return configured.rstrip("/") or None
 
 
 def settings_from_environment() -> dict:

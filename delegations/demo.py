@@ -88,12 +88,20 @@ def load_demo(today: date | None = None) -> DemoReport:
         report.lines.append(f"Created demo visit: {title}")
     from delegations.protocol.demo import load_protocol_demo
     load_protocol_demo(today, report)  # the state visit, ranking rules, gifts, Golden Book (issue 8)
+    from delegations.partners.demo import load_partner_demo
+    load_partner_demo(today, report)  # Hannover's partner cities, the Poznań dossier (issue 9)
     db.session.flush()
     _principal_diaries(today, principals, report)
     from delegations.printing.demo import ensure_demo_printing
     ensure_demo_printing(report.lines)
     from delegations.itinerary.demo import ensure_demo_requests
     ensure_demo_requests(report.lines)  # items the Poznań visit still needs (issue 3: arrangement)
+    from delegations.travel.demo import ensure_demo_travel
+    ensure_demo_travel(report.lines)  # members' trains and flights, transfers, run sheets (issue 9)
+    from delegations.releases.demo import ensure_demo_releases
+    ensure_demo_releases(report.lines)  # two released versions of the Poznań programme (issue 9)
+    from delegations.mail.demo import ensure_demo_outbox
+    ensure_demo_outbox(report.lines)  # the outbox: sent, acknowledged, failed and waiting messages (issue 9)
     if not report.lines:
         report.lines.append("Demo data is present already; nothing changed.")
     report.lines.append("")

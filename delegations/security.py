@@ -20,8 +20,9 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
-# Secrets that travel in URL paths: calendar feeds (/feeds/<token>.ics) and guest links (/p/<token>...).
-_TOKEN_PATHS = re.compile(r"(/feeds/|/p/)[A-Za-z0-9_-]{16,}")
+# Secrets that travel in URL paths: calendar feeds (/feeds/<token>.ics), guest links (/p/<token>...)
+# and acknowledgement links of e-mailed notices (/ack/<token>).
+_TOKEN_PATHS = re.compile(r"(/feeds/|/p/|/ack/)[A-Za-z0-9_-]{16,}")
 
 
 def redact_tokens(text: str) -> str:
@@ -38,7 +39,7 @@ class TokenRedactingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a malformed record is not ours to judge
             return True
-        if "/feeds/" in message or "/p/" in message:
+        if "/feeds/" in message or "/p/" in message or "/ack/" in message:
             redacted = redact_tokens(message)
             if redacted != message:
                 record.msg, record.args = redacted, ()
@@ -59,7 +60,8 @@ def install_token_redaction(app: Flask) -> None:
 
 
 # The addresses that carry a secret token; failed lookups there count against the caller's address.
-TOKEN_ENDPOINTS = frozenset({"feeds.feed", "printing.guest_programme", "printing.guest_programme_pdf"})
+TOKEN_ENDPOINTS = frozenset({"feeds.feed", "printing.guest_programme", "printing.guest_programme_pdf",
+                             "mail.acknowledge"})
 TOKEN_FAILURE_SCOPE = "token-failures"
 
 

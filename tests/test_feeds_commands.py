@@ -63,7 +63,7 @@ def test_issue_without_a_base_url_warns_but_still_prints_the_link(runner):
     result = runner.invoke(args=["feeds", "issue", "--scope", "all", "--label", "All"])
 
     assert result.exit_code == 0
-    assert "FEED_BASE_URL" in result.output
+    assert "PUBLIC_BASE_URL" in result.output
     assert re.search(r"http://localhost:5000/feeds/[A-Za-z0-9_-]{43}\.ics", result.output)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from delegations.auth.operations import create_user
 from delegations.constants import MemberRole, Role
 from delegations.extensions import db
-from delegations.models import AuditEntry, Delegation, Member, MemberImport, utc_now
+from delegations.models import AuditEntry, Delegation, Member, MemberImport, ProgrammeVersion, utc_now
 from tests.conftest import PASSWORD, log_in
 from tests.factories import make_delegation, make_item, make_member
 
@@ -216,3 +216,28 @@ def test_an_edit_flushed_earlier_in_the_same_transaction_is_scrubbed_too(app):
     db.session.commit()  # ... until the anonymisation in the same transaction removes them
     history = all_history_text()
     assert "+48 999 999 999" not in history and PERSONAL["phone"] not in history
+
+
+def test_retention_removes_members_from_released_versions_which_stay_current(app):
+    from delegations.privacy.retention import apply_retention, plan_retention
+    from delegations.releases import operations
+    from delegations.releases.queries import release_stamp
+
+    visit = visit_that_ended(400, title="Released visit")
+    make_member(visit, role=MemberRole.HEAD, position=1, **PERSONAL)
+    make_item(visit, title="Reception")
+    db.session.commit()
+    pending = operations.pending_release(visit)
+    operations.release_version(visit, None, expected_number=pending.number, expected_hash=pending.snapshot_hash)
+    db.session.commit()
+    assert "Anna Nowak" in json.dumps(db.session.scalar(select(ProgrammeVersion.snapshot)), ensure_ascii=False)
+
+    now = utc_now()
+    apply_retention(plan_retention(now, days=365), now, "en")
+    db.session.commit()
+    db.session.expire_all()
+
+    snapshot = db.session.scalar(select(ProgrammeVersion.snapshot))
+    assert "Anna Nowak" not in json.dumps(snapshot, ensure_ascii=False)
+    assert [item["title"] for item in snapshot["items"]] == ["Reception"]  # the programme stays
+    assert not release_stamp(db.session.get(Delegation, visit.id)).out_of_date

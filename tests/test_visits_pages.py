@@ -185,6 +185,17 @@ def test_dashboard_shows_the_next_fourteen_days_only(client, viewer):
         assert hidden not in page, hidden
 
 
+def test_a_busy_fortnight_shows_the_first_fifty_items_and_says_how_many_follow(client, viewer):
+    now = utc_now()
+    busy = make_delegation(title="Busy visit", arrival_at=now + timedelta(hours=1))
+    for number in range(60):
+        make_item(busy, start=now + timedelta(hours=2 + number), title=f"Item {number:02d}")
+    db.session.commit()
+    page = client.get("/").text
+    assert "Item 00" in page and "Item 49" in page and "Item 50" not in page
+    assert "The next 50 of 60 items in the next 14 days" in page
+
+
 def test_empty_dashboard_says_so(client, viewer):
     page = client.get("/").text
     assert "No visits or tours in the next 14 days." in page

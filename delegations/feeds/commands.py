@@ -5,6 +5,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from delegations.config import public_base_url
 from delegations.extensions import db
 from delegations.feeds import tokens
 from delegations.feeds.links import feed_links
@@ -24,7 +25,7 @@ DEVELOPMENT_BASE_URL = "http://localhost:5000"
 @click.option("--locale", type=click.Choice(["de", "en"]), default="de", show_default=True,
               help="Language of the feed's own words.")
 @click.option("--base-url", default=None,
-              help="The app's public root URL (default: the FEED_BASE_URL or PUBLIC_BASE_URL setting).")
+              help="The app's public root URL (default: the PUBLIC_BASE_URL setting).")
 def issue_command(scope: str, label: str, public_detail: bool, locale: str, base_url: str | None) -> None:
     """Issue a feed link and print it (the only time it is shown)."""
     if not label.strip():
@@ -33,11 +34,11 @@ def issue_command(scope: str, label: str, public_detail: bool, locale: str, base
         scope_kind, target_id = tokens.parse_scope(scope)
     except tokens.FeedScopeError as error:
         raise click.ClickException(str(error))
-    base_url = base_url or current_app.config.get("FEED_BASE_URL") or current_app.config.get("PUBLIC_BASE_URL")
+    base_url = base_url or public_base_url(current_app.config)
     if not base_url:
-        click.echo(f"Warning: neither FEED_BASE_URL nor PUBLIC_BASE_URL is set; the links use "
-                   f"{DEVELOPMENT_BASE_URL}. Set one in instance/config.py (or pass --base-url) to print the "
-                   "public address.", err=True)
+        click.echo(f"Warning: PUBLIC_BASE_URL is not set; the links use {DEVELOPMENT_BASE_URL}. Set it in "
+                   "instance/config.py or the environment (or pass --base-url) to print the public address.",
+                   err=True)
         base_url = DEVELOPMENT_BASE_URL
     detail = FeedDetail.PUBLIC if public_detail else FeedDetail.INTERNAL
     issued = tokens.issue_feed(scope_kind, target_id, detail, label, created_by=None, locale=locale)

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import ClassVar
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from delegations.constants import DelegationStatus, ItemStatus
 from delegations.extensions import db
 from delegations.feeds.calendar import CalendarOptions, build_calendar
-from delegations.models import ContactPerson, Delegation, Principal, ProgrammeItem, Venue
+from delegations.models import ChecklistTask, ContactPerson, Delegation, Principal, ProgrammeItem, Venue
+from delegations.protocol.feeds import todos_for
+from delegations.protocol.queries import open_tasks_of
 
 ICALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
 # Part of every ETag: raise it when the same data would now be written differently, so that every
@@ -35,13 +38,18 @@ class FeedPolicy:
     history: timedelta = timedelta(days=180)          # finished items stay this long
     cancelled_shown: timedelta = timedelta(days=30)   # cancellations stay visible this long
     refresh: timedelta = timedelta(minutes=15)
+    home_timezone: str = "Europe/Berlin"              # whose calendar day decides that a to-do is overdue
 
     @classmethod
     def from_config(cls, config) -> "FeedPolicy":
         return cls(uid_domain=config["FEED_UID_DOMAIN"],
                    history=timedelta(days=config["FEED_HISTORY_DAYS"]),
                    cancelled_shown=timedelta(days=config["FEED_CANCELLED_DAYS"]),
-                   refresh=timedelta(minutes=config["FEED_REFRESH_MINUTES"]))
+                   refresh=timedelta(minutes=config["FEED_REFRESH_MINUTES"]),
+                   home_timezone=config.get("HOME_TIMEZONE", "Europe/Berlin"))
+
+    def today(self, now: datetime) -> date:
+        return now.astimezone(ZoneInfo(self.home_timezone)).date()
 
 
 def subscription_item_window(now: datetime, policy: FeedPolicy) -> list[ColumnElement]:
@@ -115,7 +123,14 @@ class Exporter:
 
     def render(self, target_id: int | None, options: CalendarOptions, now: datetime, policy: FeedPolicy) -> bytes:
         calendar = build_calendar(self.items(target_id, now, policy), self.visits(target_id, now, policy), options)
+        for component in self.extra_components(target_id, options, now, policy):
+            calendar.add_component(component)
         return calendar.to_ical()
+
+    def extra_components(self, target_id: int | None, options: CalendarOptions, now: datetime,
+                         policy: FeedPolicy) -> list:
+        """Anything else the calendar carries beside events (to-dos); its fingerprint must cover it too."""
+        return []
 
     # The cheap fingerprint ---------------------------------------------------------------------
     def fingerprint(self, target_id: int | None, now: datetime, policy: FeedPolicy, *extra) -> str:
@@ -191,6 +206,25 @@ class PersonFeed(Exporter):
     def visit_criteria(self, target_id):
         return [or_(Delegation.lead_contact_id == target_id, Delegation.deputy_contact_id == target_id)]
 
+    # The person's open protocol tasks ride along as to-dos (VTODO), overdue ones marked (docs/protocol.md).
+    def extra_components(self, target_id, options, now, policy):
+        return todos_for(open_tasks_of(target_id), policy.today(now), options.uid_domain)
+
+    def fingerprint(self, target_id, now, policy, *extra):
+        """Also changes when a task is added, edited, completed, reopened, reassigned or deleted (count, max id,
+        max updated_at, sum of versions), when its visit is renamed (the summary names it), and when a task
+        becomes overdue overnight (the count of those due before today)."""
+        today = policy.today(now)
+        tasks = db.session.execute(
+            select(func.count(ChecklistTask.id), func.max(ChecklistTask.id), func.max(ChecklistTask.updated_at),
+                   func.sum(ChecklistTask.version), func.max(Delegation.updated_at),
+                   func.count(case((ChecklistTask.due_on < today, ChecklistTask.id))))
+            .select_from(ChecklistTask)
+            .join(Delegation, ChecklistTask.delegation_id == Delegation.id)
+            .where(ChecklistTask.owner_id == target_id, ChecklistTask.done_at.is_(None))
+        ).one()
+        return super().fingerprint(target_id, now, policy, *extra, "tasks", *tasks)
+
 
 @register
 class DelegationFeed(Exporter):
@@ -203,6 +237,22 @@ class DelegationFeed(Exporter):
 
     def visit_criteria(self, target_id):
         return [Delegation.id == target_id]
+
+    # The released programme version is named in the feed (issue 9, delegations/releases/stamps.py).
+    def render(self, target_id, options, now, policy):
+        from delegations.feeds.calendar import visit_uid
+        from delegations.releases.stamps import stamp_calendar
+
+        calendar = build_calendar(self.items(target_id, now, policy), self.visits(target_id, now, policy), options)
+        for component in self.extra_components(target_id, options, now, policy):
+            calendar.add_component(component)
+        stamp_calendar(calendar, target_id, options.locale, visit_uid(target_id, options.uid_domain))
+        return calendar.to_ical()
+
+    def fingerprint(self, target_id, now, policy, *extra):
+        from delegations.releases.stamps import release_fingerprint
+
+        return super().fingerprint(target_id, now, policy, *extra, "release", release_fingerprint(target_id))
 
 
 @register

@@ -13,6 +13,7 @@ from flask_login import current_user
 from werkzeug.http import is_resource_modified
 
 from delegations.auth.access import public
+from delegations.config import public_base_url
 from delegations.constants import Role
 from delegations.database import begin_writing
 from delegations.extensions import db
@@ -27,7 +28,6 @@ from delegations.templating import current_locale_code
 blueprint = Blueprint("feeds", __name__)
 
 DEFAULT_SETTINGS = {
-    "FEED_BASE_URL": None,  # the app's public root (https://planner.example.org); else PUBLIC_BASE_URL, else the request's host
     "FEED_UID_DOMAIN": "delegation-planner.invalid",  # right side of every event UID: never change it
     "FEED_HISTORY_DAYS": 180,
     "FEED_CANCELLED_DAYS": 30,
@@ -49,17 +49,12 @@ def policy() -> FeedPolicy:
     return FeedPolicy.from_config(current_app.config)
 
 
-def configured_root_url(config) -> str | None:
-    """The app's public root for feed links: FEED_BASE_URL, else the app-wide PUBLIC_BASE_URL."""
-    return config.get("FEED_BASE_URL") or config.get("PUBLIC_BASE_URL") or None
-
-
 def app_root_url() -> str:
-    return (configured_root_url(current_app.config) or request.host_url.rstrip("/") + request.script_root).rstrip("/")
+    return (public_base_url(current_app.config) or request.host_url.rstrip("/") + request.script_root).rstrip("/")
 
 
 def app_url(endpoint: str, **values) -> str:
-    """An absolute link into the app that also holds behind a reverse proxy (FEED_BASE_URL)."""
+    """An absolute link into the app that also holds behind a reverse proxy (PUBLIC_BASE_URL)."""
     path = url_for(endpoint, **values)
     return app_root_url() + path[len(request.script_root):]
 

@@ -13,6 +13,11 @@ from delegations.models.planning import ArrangementRequest, ConflictAcknowledgem
 from delegations.models.protocol import (ChecklistTask, CityParticipant, DiningTable, FormOfAddress, Gift,
                                          GoldenBookSignatory, GoldenBookSigning, ItemInterpreting, OfficeLevel,
                                          PrecedenceOverride, ProtocolRank, SeatAssignment, TablePlan)
+from delegations.models.partners import (OfficeHolder, PartnerAgreement, PartnerAssociation, PartnerCity,
+                                         PartnerCommitment)
+from delegations.models.travel import Transfer, TravelLeg, transfer_passenger
+from delegations.models.releases import PrintedCopy, ProgrammeVersion
+from delegations.models.mail import OutboxAttachment, OutboxFile, OutboxMessage, OutboxState
 
 __all__ = [
     "Base", "UTCDateTime", "utc_now", "User", "Principal", "ContactPerson", "Venue", "VenueTravelTime",
@@ -24,4 +29,8 @@ __all__ = [
     "ArrangementRequest", "ConflictAcknowledgement",
     "OfficeLevel", "ProtocolRank", "FormOfAddress", "CityParticipant", "PrecedenceOverride", "ItemInterpreting",
     "TablePlan", "DiningTable", "SeatAssignment", "Gift", "GoldenBookSigning", "GoldenBookSignatory", "ChecklistTask",
+    "PartnerCity", "PartnerAgreement", "PartnerAssociation", "OfficeHolder", "PartnerCommitment",
+    "TravelLeg", "Transfer", "transfer_passenger",
+    "ProgrammeVersion", "PrintedCopy",
+    "OutboxMessage", "OutboxAttachment", "OutboxFile", "OutboxState",
 ]

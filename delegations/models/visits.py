@@ -52,6 +52,8 @@ class Delegation(Base):
     notes: Mapped[str] = mapped_column(Text, default="")  # internal: never shown to guests
     lead_contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact_person.id", ondelete="SET NULL"), index=True)
     deputy_contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact_person.id", ondelete="SET NULL"), index=True)
+    # The partner city or organisation this visit belongs to (models/partners.py; `partner_city` is its backref).
+    partner_city_id: Mapped[int | None] = mapped_column(ForeignKey("partner_city.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
     version: Mapped[int] = mapped_column(default=1)

@@ -15,7 +15,7 @@ from delegations.auth.access import public
 blueprint = Blueprint("pages", __name__)
 
 # The day the statement was last reviewed (update it with docs/accessibility.md).
-STATEMENT_DATE = date(2026, 11, 25)
+STATEMENT_DATE = date(2026, 12, 3)
 LANGUAGES = ("de", "en")
 
 

@@ -75,7 +75,7 @@ def load_schedule(window_start: datetime, window_end: datetime, *, delegation_id
                   for principal in db.session.scalars(select(Principal))}
     venues = {row.id: (f"{row.name}, {row.room}" if row.room else row.name)
               for row in db.session.execute(select(Venue.id, Venue.name, Venue.room))}
-    contacts = dict(db.session.execute(select(ContactPerson.id, ContactPerson.name)).tuples().all())
+    contacts = {row.id: row.name for row in db.session.execute(select(ContactPerson.id, ContactPerson.name))}
     travel = travel_minutes_between(set(venues))
     availability = load_availability(principals.keys(), window_start, window_end)
     busy = {principal_id: list(found.busy) for principal_id, found in availability.items()}

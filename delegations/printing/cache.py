@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 # Bump when the rendering pipeline changes in a way the HTML does not show (options, fetcher).
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: /Lang on structure elements, PDF/UA-1 metadata (issue 11)
 
 
 def document_key(document_name: str, html: str, assets: bytes = b"", renderer_version: str = "") -> str:

@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from delegations.config import public_base_url
 from delegations.printing import queries
 from delegations.printing.documents import (LanguageNotOffered, choose_language, current_settings, filename_stem,
                                             guest_url_for, produce, programme_document_for)
@@ -33,7 +34,7 @@ def programme_pdf_command(delegation_id: int, language: str | None, output: Path
     except LanguageNotOffered:
         offered = ", ".join(document.languages(delegation))
         raise click.ClickException(f"the programme is not offered in {language!r}; choose one of: {offered}")
-    base_url = base_url or current_app.config.get("PUBLIC_BASE_URL") or current_app.config.get("FEED_BASE_URL")
+    base_url = base_url or public_base_url(current_app.config)
     guest_url = guest_url_for(delegation.id, base_url)
     try:
         produced = produce(document, delegation, language, current_settings(),

@@ -119,13 +119,17 @@ def guest_default_language(delegation) -> str:
 
 def _programme_context(delegation, language: str, settings: PrintSettings, guest_url: str | None = None,
                        large_print: bool = False, **_ignored) -> dict:
+    from delegations.releases.stamps import document_stamp  # the released version it shows (issue 9)
+
     programme = build_programme(delegation, language, settings, guest_url=guest_url)
     return {"programme": programme, "L": labels_for(language), "qr": qr_data_uri(guest_url) if guest_url else None,
+            "large_print": large_print, "release": document_stamp(delegation)}
+
+
+def _briefing_context(delegation, language: str, settings: PrintSettings, large_print: bool = False,
+                      **_ignored) -> dict:
+    return {"briefing": build_briefing(delegation, language, settings.home_zone, settings.home_city),
             "large_print": large_print}
-
-
-def _briefing_context(delegation, language: str, settings: PrintSettings, **_ignored) -> dict:
-    return {"briefing": build_briefing(delegation, language, settings.home_zone, settings.home_city)}
 
 
 def _week_context(week: WeekOverview, language: str, settings: PrintSettings, density: int = 0, **_ignored) -> dict:

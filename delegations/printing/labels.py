@@ -50,6 +50,7 @@ MSGIDS = {
     "delegation_from": _l("Delegation from %(place)s"),
     "visit_to": _l("Visit to %(place)s"),
     "download_pdf": _l("Download as PDF"),
+    "download_pdf_large": _l("Large print (PDF)"),
     "language": _l("Language"),
     "tentative": _l("to be confirmed"),
 }
@@ -68,6 +69,7 @@ DICTIONARIES: dict[str, dict[str, str]] = {
         "time_difference": "与%(city)s的时差：%(offset)s小时", "times_note": "所有时间均为当地时间（%(place)s）。",
         "no_items": "当日无安排。", "delegation_from": "%(place)s代表团", "visit_to": "出访%(place)s",
         "download_pdf": "下载PDF", "language": "语言", "tentative": "待确认",
+        "download_pdf_large": "大字版（PDF）",
     },
     "ja": {
         "unit": "市長室 国際課", "city_of": "%(city)s市", "programme": "日程", "tour_programme": "訪問日程",
@@ -82,6 +84,7 @@ DICTIONARIES: dict[str, dict[str, str]] = {
         "time_difference": "%(city)sとの時差：%(offset)s時間", "times_note": "時刻はすべて現地時間です（%(place)s）。",
         "no_items": "この日の予定はありません。", "delegation_from": "%(place)s代表団", "visit_to": "%(place)s訪問",
         "download_pdf": "PDFをダウンロード", "language": "言語", "tentative": "未確定",
+        "download_pdf_large": "大きな文字版（PDF）",
     },
     "ru": {
         "unit": "Отдел международных связей, канцелярия обер-бургомистра", "city_of": "Город %(city)s",
@@ -100,6 +103,7 @@ DICTIONARIES: dict[str, dict[str, str]] = {
         "time_difference": "Разница во времени (%(city)s): %(offset)s ч",
         "times_note": "Указано местное время (%(place)s).", "no_items": "На этот день мероприятий не запланировано.",
         "delegation_from": "Делегация: %(place)s", "visit_to": "Поездка: %(place)s", "download_pdf": "Скачать PDF",
+        "download_pdf_large": "Крупный шрифт (PDF)",
         "language": "Язык", "tentative": "требует подтверждения",
     },
     "uk": {
@@ -120,6 +124,7 @@ DICTIONARIES: dict[str, dict[str, str]] = {
         "times_note": "Указано місцевий час (%(place)s).", "no_items": "На цей день заходів не заплановано.",
         "delegation_from": "Делегація: %(place)s", "visit_to": "Поїздка: %(place)s",
         "download_pdf": "Завантажити PDF", "language": "Мова", "tentative": "потребує підтвердження",
+        "download_pdf_large": "Великий шрифт (PDF)",
     },
     "tr": {
         "unit": "Uluslararası İlişkiler Birimi, Belediye Başkanlığı", "city_of": "%(city)s Şehri",
@@ -138,6 +143,7 @@ DICTIONARIES: dict[str, dict[str, str]] = {
         "time_difference": "%(city)s ile saat farkı: %(offset)s saat",
         "times_note": "Tüm saatler yerel saattir (%(place)s).", "no_items": "Bu gün için planlanmış etkinlik yok.",
         "delegation_from": "Heyet: %(place)s", "visit_to": "Ziyaret: %(place)s", "download_pdf": "PDF olarak indir",
+        "download_pdf_large": "Büyük punto (PDF)",
         "language": "Dil", "tentative": "kesinleşmedi",
     },
     "ar": {
@@ -156,6 +162,7 @@ DICTIONARIES: dict[str, dict[str, str]] = {
         "time_difference": "فرق التوقيت مع %(city)s: %(offset)s ساعات",
         "times_note": "جميع الأوقات بالتوقيت المحلي (%(place)s).", "no_items": "لا توجد مواعيد في هذا اليوم.",
         "delegation_from": "وفد من %(place)s", "visit_to": "زيارة إلى %(place)s", "download_pdf": "تنزيل ملف PDF",
+        "download_pdf_large": "طباعة بخط كبير (PDF)",
         "language": "اللغة", "tentative": "قيد التأكيد",
     },
     "pl": {
@@ -176,6 +183,7 @@ DICTIONARIES: dict[str, dict[str, str]] = {
         "times_note": "Wszystkie godziny podano w czasie lokalnym (%(place)s).",
         "no_items": "Na ten dzień nie zaplanowano spotkań.", "delegation_from": "Delegacja: %(place)s",
         "visit_to": "Wizyta: %(place)s", "download_pdf": "Pobierz PDF", "language": "Język",
+        "download_pdf_large": "Duża czcionka (PDF)",
         "tentative": "do potwierdzenia",
     },
     "fr": {
@@ -196,6 +204,7 @@ DICTIONARIES: dict[str, dict[str, str]] = {
         "times_note": "Toutes les heures sont indiquées en heure locale (%(place)s).",
         "no_items": "Aucun rendez-vous prévu ce jour.", "delegation_from": "Délégation : %(place)s",
         "visit_to": "Visite : %(place)s", "download_pdf": "Télécharger le PDF", "language": "Langue",
+        "download_pdf_large": "Gros caractères (PDF)",
         "tentative": "à confirmer",
     },
     "es": {
@@ -216,6 +225,7 @@ DICTIONARIES: dict[str, dict[str, str]] = {
         "time_difference": "Diferencia horaria con %(city)s: %(offset)s h",
         "times_note": "Todas las horas son locales (%(place)s).", "no_items": "No hay citas previstas este día.",
         "delegation_from": "Delegación: %(place)s", "visit_to": "Visita: %(place)s", "download_pdf": "Descargar PDF",
+        "download_pdf_large": "Letra grande (PDF)",
         "language": "Idioma", "tentative": "por confirmar",
     },
     "it": {
@@ -236,6 +246,7 @@ DICTIONARIES: dict[str, dict[str, str]] = {
         "times_note": "Tutti gli orari sono indicati in ora locale (%(place)s).",
         "no_items": "Nessun appuntamento previsto in questo giorno.", "delegation_from": "Delegazione: %(place)s",
         "visit_to": "Visita: %(place)s", "download_pdf": "Scarica il PDF", "language": "Lingua",
+        "download_pdf_large": "Caratteri grandi (PDF)",
         "tentative": "da confermare",
     },
 }

@@ -108,6 +108,9 @@ class _WarningCollector(logging.Handler):
 def _render(html: str, static_root: str, options: dict) -> RenderedPdf:
     import weasyprint
 
+    from delegations.printing import tagging
+
+    tagging.install()  # /Lang on text in another language, running heads as artifacts (once per process)
     started = time.perf_counter()
     fetcher = _fetcher_class()(static_root)
     collector = _WarningCollector()
@@ -236,7 +239,8 @@ def render_pdf(html: str, *, static_root: str | os.PathLike, timeout: float = DE
     Raises RenderTimeout after `timeout` seconds, RenderError when WeasyPrint fails.
     `isolate=False` renders in this process, without the time limit (tests, debugging).
     """
-    options = {"pdf_tags": True, **options}
+    # PDF/UA-1: tags, plus the XMP metadata (dc:title, pdfuaid:part) and PDF 1.7 (see docs/accessibility.md)
+    options = {"pdf_tags": True, "pdf_variant": "pdf/ua-1", **options}
     static_root = str(static_root)
     if not isolate:
         return _render(html, static_root, options)

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from delegations.config import public_base_url
+
 
 @dataclass(frozen=True)
 class PrintSettings:
@@ -27,7 +29,7 @@ class PrintSettings:
             home_city=config.get("HOME_CITY", cls.home_city),
             home_country=(config.get("HOME_COUNTRY") or cls.home_country).upper(),
             unit_phone=config.get("UNIT_PHONE") or "",
-            public_base_url=(config.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
+            public_base_url=public_base_url(config),
             static_root=static_root,
             cache_dir=config.get("PDF_CACHE_DIR") or os.path.join(instance_path, "pdf-cache"),
             cache_max_files=int(config.get("PDF_CACHE_MAX_FILES", cls.cache_max_files)),

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from delegations.auth.access import planner_required, public
+from delegations.config import public_base_url
 from delegations.database import begin_writing
 from delegations.extensions import db
 from delegations.models import Delegation, GuestLink, utc_now
@@ -26,6 +27,8 @@ from delegations.printing.labels import labels_for, native_name, text_direction
 from delegations.printing.pdf import RenderError, RenderTimeout
 from delegations.printing.programme import build_programme, format_day
 from delegations.printing.week import WeekError, build_week, week_bounds, week_label, week_monday
+from delegations.releases.printed import remember_printed_copy
+from delegations.releases.stamps import document_stamp
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("printing", __name__)
@@ -39,8 +42,7 @@ GUEST_HEADERS = {
 
 def public_root() -> str:
     """The app's public address for QR codes (PUBLIC_BASE_URL behind a proxy, else this request's host)."""
-    configured = current_app.config.get("PUBLIC_BASE_URL") or current_app.config.get("FEED_BASE_URL")
-    return (configured or request.url_root).rstrip("/")
+    return (public_base_url(current_app.config) or request.url_root).rstrip("/")
 
 
 def pdf_response(produced: ProducedPdf, *, guest: bool = False):
@@ -64,6 +66,11 @@ def produce_or_abort(document, subject, language: str, stem: str, **extra) -> Pr
         abort(500)
 
 
+def large_print_requested() -> bool:
+    """?size=large: the large-print version (text of 14 pt or more, issue 11) of a programme or briefing."""
+    return request.args.get("size") == "large"
+
+
 def language_or_404(document, subject) -> str:
     try:
         return choose_language(document, subject, request.args.get("lang"))
@@ -78,10 +85,12 @@ def programme_pdf(delegation_id: int):
     delegation = queries.delegation_for_print(delegation_id) or abort(404)
     document = programme_document_for(delegation)
     language = language_or_404(document, delegation)
-    large = request.args.get("size") == "large"  # large print, 14 pt body text (issue 11)
+    large = large_print_requested()
     produced = produce_or_abort(document, delegation, language,
                                 filename_stem(document.name, delegation.title, delegation.id) + ("-large" if large else ""),
                                 guest_url=guest_url_for(delegation.id, public_root()), large_print=large)
+    remember_printed_copy(delegation, kind="programme-large" if large else "programme", language=language,
+                          user_id=current_user.id)  # so the planner sees stale printed copies (issue 9)
     return pdf_response(produced)
 
 
@@ -89,8 +98,10 @@ def programme_pdf(delegation_id: int):
 def briefing_pdf(delegation_id: int):
     delegation = queries.delegation_for_print(delegation_id) or abort(404)
     language = language_or_404(BRIEFING, delegation)
+    large = large_print_requested()
     produced = produce_or_abort(BRIEFING, delegation, language,
-                                filename_stem("briefing", delegation.title, delegation.id))
+                                filename_stem("briefing", delegation.title, delegation.id) + ("-large" if large else ""),
+                                large_print=large)
     return pdf_response(produced)
 
 
@@ -220,7 +231,7 @@ def guest_programme(token: str):
         offered = [(code, native_name(code)) for code in document.languages(delegation)]
         page = render_template("printing/guest.html", programme=programme, L=labels, token=token,
                                language=language, offered=offered, direction=text_direction(labels.language),
-                               format_day=format_day)
+                               format_day=format_day, release=document_stamp(delegation))
     response = current_app.make_response(page)
     response.headers.update(GUEST_HEADERS)
     return response
@@ -232,9 +243,11 @@ def guest_programme_pdf(token: str):
     delegation = queries.delegation_for_print(guest_link_or_404(token)) or abort(404)
     document = programme_document_for(delegation)
     language = language_or_404(document, delegation)
+    large = large_print_requested()
     produced = produce_or_abort(document, delegation, language,
-                                filename_stem(document.name, delegation.title, delegation.id),
-                                guest_url=guest_url_for(delegation.id, public_root()))
+                                filename_stem(document.name, delegation.title, delegation.id) + ("-large" if large else ""),
+                                guest_url=guest_url_for(delegation.id, public_root()), large_print=large)
+    remember_printed_copy(delegation, kind="guest", language=language, user_id=None)
     return pdf_response(produced, guest=True)
 
 

@@ -11,16 +11,19 @@ from datetime import datetime, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from delegations.extensions import db
 from delegations.history.recorder import MEMBER_PERSONAL_FIELDS, act_as
-from delegations.models import AuditEntry, Delegation, Member, MemberImport, UserSession
+from delegations.models import AuditEntry, Delegation, Member, MemberImport, ProgrammeVersion, UserSession
+from delegations.releases.snapshot import snapshot_hash
 
 # What identifies or describes a person; role and position stay (how many came, in which function type).
 PERSONAL_FIELDS = MEMBER_PERSONAL_FIELDS
 ANONYMOUS = "(anonymised)"
+# Records about one member as a person (protocol, travel): their history goes with the member's details.
+PERSONAL_RECORD_TYPES = ("form_of_address", "protocol_rank", "travel_leg")
 
 
 @dataclass
@@ -73,10 +76,23 @@ def plan_retention(now: datetime, days: int, session_hours: int | None = None) -
                 (AuditEntry.delegation_id.not_in(select(Delegation.id)) & (AuditEntry.at < cutoff))))
         .order_by(AuditEntry.id)).all()
     plan.history_entries = [entry for entry in candidates if holds_personal_data(entry)]
+    plan.history_entries += personal_record_history(cutoff)
 
     plan.imports = list(db.session.scalars(select(MemberImport).where(or_(
         MemberImport.delegation_id.in_(ended_visits), MemberImport.created_at < cutoff))))
     return plan
+
+
+def personal_record_history(cutoff: datetime) -> list[AuditEntry]:
+    """History of forms of address, ranks and travel of members whose visit ended before `cutoff`, not yet
+    scrubbed."""
+    ended_visits = select(Delegation.id).where(Delegation.departure_at < cutoff)
+    return list(db.session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.entity_type.in_(PERSONAL_RECORD_TYPES), AuditEntry.summary != ANONYMOUS,
+            or_(AuditEntry.delegation_id.in_(ended_visits),
+                (AuditEntry.delegation_id.not_in(select(Delegation.id)) & (AuditEntry.at < cutoff))))
+        .order_by(AuditEntry.id)))
 
 
 def holds_personal_data(entry: AuditEntry) -> bool:
@@ -90,6 +106,23 @@ def holds_personal_data(entry: AuditEntry) -> bool:
         return True
     return entry.summary not in ("", ANONYMOUS) and entry.action != "anonymised" and \
         not (entry.snapshot or {}).get("anonymised_at")
+
+
+def forget_members_in_released_versions(delegation_ids: list[int]) -> None:
+    """Released versions are immutable, except for this: their member lists go with the members' details
+    (a bulk UPDATE, which the immutability guard of single versions does not see). The hash is taken again
+    so that the version still matches the current data, which leaves anonymised members out as well."""
+    if not delegation_ids:
+        return
+    versions = db.session.execute(select(ProgrammeVersion.id, ProgrammeVersion.snapshot)
+                                  .where(ProgrammeVersion.delegation_id.in_(delegation_ids))).all()
+    for version_id, snapshot in versions:
+        if not snapshot.get("members"):
+            continue
+        scrubbed = {**snapshot, "members": []}
+        db.session.execute(update(ProgrammeVersion).where(ProgrammeVersion.id == version_id)
+                           .values(snapshot=scrubbed, snapshot_hash=snapshot_hash(scrubbed))
+                           .execution_options(synchronize_session=False))
 
 
 def anonymous_name(number: int, locale: str) -> str:
@@ -110,13 +143,26 @@ def apply_retention(plan: RetentionPlan, now: datetime, locale: str) -> None:
                 for name in PERSONAL_FIELDS:
                     if name != "name":
                         setattr(member, name, "")
+    if plan.visits:
+        # Anonymising clears the members' protocol records (a listener), which the history records with
+        # the old values: scrub those new entries as well.
+        db.session.flush()
+        known = {entry.id for entry in plan.history_entries}
+        plan.history_entries += [entry for entry in personal_record_history(plan.cutoff) if entry.id not in known]
     for entry in plan.history_entries:
+        if entry.entity_type in PERSONAL_RECORD_TYPES:
+            # Every field of these records describes the person: keep only that it changed.
+            entry.changes = {name: [None, None] for name in entry.changes or {}}
+            entry.snapshot = {"anonymised_at": now.isoformat()} if entry.snapshot else entry.snapshot
+            entry.summary = ANONYMOUS
+            continue
         entry.changes = {name: ([None, None] if name in PERSONAL_FIELDS else values)
                          for name, values in (entry.changes or {}).items()}
         if entry.snapshot:
             entry.snapshot = {**entry.snapshot, **{name: "" for name in PERSONAL_FIELDS}, "name": ANONYMOUS,
                               "anonymised_at": now.isoformat()}
         entry.summary = ANONYMOUS
+    forget_members_in_released_versions([visit.delegation.id for visit in plan.visits])
     if plan.imports:
         db.session.execute(delete(MemberImport).where(MemberImport.id.in_([row.id for row in plan.imports])))
     if plan.finished_sessions:

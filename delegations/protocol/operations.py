@@ -498,13 +498,14 @@ class MealCount:
     count: needs.CatererCount
 
 
-def meal_counts(delegation: Delegation) -> list[MealCount]:
-    """For each meal (and each item with a table plan): how many of which menu, which restrictions, by name."""
+def meal_counts(delegation: Delegation, away=None) -> list[MealCount]:
+    """For each meal (and each item with a table plan): how many of which menu, which restrictions, by name.
+    `away(item)` may name more absent keys (members not yet arrived or already gone, from their travel)."""
     found = []
     for item in active_items(delegation):
         if item.kind != ItemKind.MEAL and not getattr(item, "table_plans", None):
             continue
-        absent = _absent_for(item)
+        absent = _absent_for(item) | (away(item) if away else set())
         eaters = [needs.Eater(member.name, member.dietary_needs, member.accessibility_needs)
                   for member in present_members(delegation) if member_key(member.id) not in absent]
         eaters += [needs.Eater(participant.name, participant.dietary_needs, participant.accessibility_needs)
@@ -524,13 +525,14 @@ class ItemInterpretingNeeds:
         return sum(need.missing for need in self.needs)
 
 
-def interpreting_needs(delegation: Delegation) -> list[ItemInterpretingNeeds]:
-    """For each item: languages the guests need interpreted, in the item's mode, and who covers them."""
+def interpreting_needs(delegation: Delegation, away=None) -> list[ItemInterpretingNeeds]:
+    """For each item: languages the guests need interpreted, in the item's mode, and who covers them.
+    `away(item)` may name more absent keys (members not yet arrived or already gone, from their travel)."""
     found = []
     members = present_members(delegation)
     for item in active_items(delegation):
         mode = interpreting_mode(item)
-        absent = _absent_for(item)
+        absent = _absent_for(item) | (away(item) if away else set())
         listeners, interpreters = [], []
         for member in members:
             if member_key(member.id) in absent:

@@ -27,6 +27,7 @@ class DelegationForm(VersionedForm):
     city = StringField(_l("City"), validators=[Length(max=200)])
     organisation = StringField(_l("Organisation"), validators=[Length(max=300)])
     is_partner_city = BooleanField(_l("Partner city"))
+    partner_city_id = SelectField(_l("Partner city or organisation"), coerce=optional_id, validators=[Optional()])
     head_name = StringField(_l("Head of delegation"), validators=[Length(max=200)])
     head_function = StringField(_l("Function of the head"), validators=[Length(max=300)])
     expected_size = IntegerField(_l("Expected number of people"), default=0, validators=[

@@ -84,7 +84,9 @@ def delegation_changes(form: DelegationForm, home_zone: str) -> dict | None:
         "country_code": form.country_code.data.upper(),
         "city": form.city.data.strip(),
         "organisation": form.organisation.data.strip(),
-        "is_partner_city": form.is_partner_city.data,
+        # Linking a twinning or city friendship marks the visit as a partner-city visit (delegations/partners).
+        "is_partner_city": form.is_partner_city.data or partner_city_flag(form.partner_city_id.data),
+        "partner_city_id": form.partner_city_id.data,
         "head_name": form.head_name.data.strip(),
         "head_function": form.head_function.data.strip(),
         "expected_size": form.expected_size.data or 0,
@@ -101,6 +103,13 @@ def delegation_changes(form: DelegationForm, home_zone: str) -> dict | None:
         "deputy_contact_id": form.deputy_contact_id.data,
         "travelling_principals": travelling_principals(form, direction),
     }
+
+
+def partner_city_flag(partner_city_id: int | None) -> bool:
+    from delegations.models import PartnerCity
+    from delegations.partners.operations import counts_as_partner_city
+
+    return counts_as_partner_city(db.session.get(PartnerCity, partner_city_id) if partner_city_id else None)
 
 
 def travelling_principals(form: DelegationForm, direction: Direction) -> list[Principal]:

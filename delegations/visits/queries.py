@@ -66,8 +66,10 @@ def search_delegations(text: str = "", direction: str = "", status: str = "",
     return statement.order_by(Delegation.arrival_at.desc(), Delegation.id.desc())
 
 
-def upcoming(now: datetime, days: int = 14) -> tuple[list[Delegation], list[ProgrammeItem]]:
-    """Visits under way or starting within `days`, and their items in that window."""
+def upcoming(now: datetime, days: int = 14, item_limit: int = 50
+             ) -> tuple[list[Delegation], list[ProgrammeItem], int]:
+    """Visits under way or starting within `days`; the first `item_limit` of their items in that window,
+    and how many items the window holds in all (a busy fortnight must not make the first page slow)."""
     horizon = now + timedelta(days=days)
     visits = db.session.scalars(
         select(Delegation)
@@ -75,14 +77,18 @@ def upcoming(now: datetime, days: int = 14) -> tuple[list[Delegation], list[Prog
         .options(joinedload(Delegation.lead_contact))
         .order_by(Delegation.arrival_at)
     ).all()
+    in_window = (ProgrammeItem.starts_at < horizon, ProgrammeItem.ends_at > now)
     items = db.session.scalars(
         select(ProgrammeItem)
-        .where(ProgrammeItem.starts_at < horizon, ProgrammeItem.ends_at > now)
+        .where(*in_window)
         .options(joinedload(ProgrammeItem.delegation), joinedload(ProgrammeItem.venue),
                  joinedload(ProgrammeItem.responsible), joinedload(ProgrammeItem.principal))
-        .order_by(ProgrammeItem.starts_at)
+        .order_by(ProgrammeItem.starts_at, ProgrammeItem.id)
+        .limit(item_limit)
     ).all()
-    return list(visits), list(items)
+    # Counted every time, also when few: the page's query count stays the same at any size.
+    total = db.session.scalar(select(func.count()).select_from(ProgrammeItem).where(*in_window))
+    return list(visits), list(items), total
 
 
 def contact_choices(include_id: int | None = None) -> list[tuple[str, str]]:

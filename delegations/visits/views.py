@@ -18,10 +18,13 @@ from delegations.people.forms import language_choices
 from delegations.planning.timeline import build_timeline
 from delegations.records import delete_unless_changed, save_or_report_conflict
 from delegations.templating import current_locale_code
+from delegations.partners.queries import partner_choices, visit_defaults
+from delegations.partners.views import dashboard_panel
 from delegations.visits import operations, queries
 from delegations.visits.forms import DelegationForm, DelegationSearchForm, MemberForm, MemberImportForm
 from delegations.visits.member_import import MemberFileError, parse_member_file
-from delegations.zones import to_wall_clock, zone_names
+from delegations.workload.room import lead_room_for_form
+from delegations.zones import to_wall_clock, zone, zone_names
 
 blueprint = Blueprint("visits", __name__)
 
@@ -33,10 +36,11 @@ def get_delegation(delegation_id: int) -> Delegation:
 @blueprint.route("/")
 def dashboard():
     now = utc_now()
-    visits, items = queries.upcoming(now, days=14)
+    visits, items, item_total = queries.upcoming(now, days=14)
     home_zone = current_app.config["HOME_TIMEZONE"]
-    return render_template("visits/dashboard.html", visits=visits, items=items, home_zone=home_zone, now=now,
-                           upcoming_conflicts=panels.upcoming_panel(now))
+    return render_template("visits/dashboard.html", visits=visits, items=items, item_total=item_total,
+                           home_zone=home_zone, now=now,
+                           upcoming_conflicts=panels.upcoming_panel(now), partners_panel=dashboard_panel())
 
 
 @blueprint.route("/delegations/")
@@ -64,6 +68,7 @@ def delegation_form(delegation: Delegation | None = None, **kwargs) -> Delegatio
     for select_field, current in ((form.lead_contact_id, delegation and delegation.lead_contact_id),
                                   (form.deputy_contact_id, delegation and delegation.deputy_contact_id)):
         select_field.choices = [("", _("– none –"))] + queries.contact_choices(include_id=current)
+    form.partner_city_id.choices = [("", _("– none –"))] + partner_choices(delegation and delegation.partner_city_id)
     travelling = delegation.travelling_principals if delegation is not None else []
     form.travelling_principal_ids.choices = queries.principal_choices() + [
         (str(principal.id), principal.label) for principal in travelling if not principal.active]
@@ -74,11 +79,19 @@ def delegation_form(delegation: Delegation | None = None, **kwargs) -> Delegatio
     return form
 
 
+def lead_room_of(form: DelegationForm, delegation: Delegation | None):
+    """Who has room in the weeks of the visit: shown beside the lead contact select (workload board)."""
+    home_zone = current_app.config["HOME_TIMEZONE"]
+    return lead_room_for_form(form, delegation, home_zone, utc_now().astimezone(zone(home_zone)).date())
+
+
 @blueprint.route("/delegations/new", methods=["GET", "POST"])
 @planner_required
 def new_delegation():
     direction = request.args.get("direction", Direction.INCOMING.value)
-    form = delegation_form(direction=direction if direction in Direction._value2member_map_ else "incoming")
+    # "Plan a visit" on a partner's dossier opens this form with the partner's city filled in.
+    form = delegation_form(direction=direction if direction in Direction._value2member_map_ else "incoming",
+                           **visit_defaults(request.args.get("partner_city_id", type=int)))
     if form.validate_on_submit():
         changes = operations.delegation_changes(form, current_app.config["HOME_TIMEZONE"])
         if changes is not None:
@@ -89,7 +102,8 @@ def new_delegation():
             return redirect(url_for("visits.show_delegation", delegation_id=delegation.id))
     elif form.is_submitted():
         operations.stay_instants(form, current_app.config["HOME_TIMEZONE"])  # every problem at once
-    return render_template("visits/delegation_form.html", form=form, delegation=None)
+    return render_template("visits/delegation_form.html", form=form, delegation=None,
+                           lead_room=lead_room_of(form, None))
 
 
 @blueprint.route("/delegations/<int:delegation_id>/edit", methods=["GET", "POST"])
@@ -109,7 +123,8 @@ def edit_delegation(delegation_id: int):
             return redirect(url_for("visits.show_delegation", delegation_id=delegation.id))
     elif form.is_submitted():
         operations.stay_instants(form, current_app.config["HOME_TIMEZONE"])  # every problem at once
-    return render_template("visits/delegation_form.html", form=form, delegation=delegation)
+    return render_template("visits/delegation_form.html", form=form, delegation=delegation,
+                           lead_room=lead_room_of(form, delegation))
 
 
 @blueprint.route("/delegations/<int:delegation_id>/delete", methods=["POST"])

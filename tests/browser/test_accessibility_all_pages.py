@@ -16,6 +16,7 @@ from delegations.extensions import db
 from delegations.models import (ArrangementRequest, ChecklistTask, CityParticipant, ContactPerson, Delegation,
                                 DiningTable, FormOfAddress, Gift, Member, OfficeLevel, Principal, ProgrammeItem,
                                 TablePlan, User, Venue)
+from delegations.models import OfficeHolder, PartnerAgreement, PartnerAssociation, PartnerCity, PartnerCommitment
 from tests.browser.conftest import AXE_TAGS
 from tests.browser.test_accessibility import demo, sign_in_as  # noqa: F401  (fixture reused)
 
@@ -31,6 +32,10 @@ NOT_HTML_PAGES = {
     "printing.guest_programme_pdf": "PDF (tags checked in tests/test_accessibility_pdfs.py)",
     "protocol.place_cards_pdf": "PDF (tags checked in tests/test_accessibility_pdfs.py)",
     "protocol.plan_pdf": "PDF (tags checked in tests/test_accessibility_pdfs.py)",
+    "travel.driver_sheet_pdf": "PDF (tags checked in tests/test_runsheets.py)",
+    "travel.interpreter_sheet_pdf": "PDF (tags checked in tests/test_runsheets.py)",
+    "travel.kitchen_sheet_pdf": "PDF (tags checked in tests/test_runsheets.py)",
+    "travel.security_sheet_pdf": "PDF (tags checked in tests/test_runsheets.py)",
     "feeds.feed": "iCalendar feed",
     "feeds.download_delegation": "iCalendar file",
     "feeds.download_item": "iCalendar file",
@@ -39,7 +44,9 @@ NOT_HTML_PAGES = {
     "protocol.export_gifts_csv": "CSV export",
     "protocol.export_gifts_xlsx": "spreadsheet export",
     "protocol.gift_photo": "image",
+    "partners.agreement_document": "PDF, DOCX, ODT or image of an agreement, sent as an attachment",
     "history.recent_fragment": "htmx fragment inside the delegation page (checked there)",
+    "workload.lead_room_fragment": "htmx fragment inside the visit form (checked there)",
     "feeds.created": "shown once right after a feed is created (checked by tests/browser/test_feeds_panel.py)",
     "auth.login": "redirects when logged in; checked anonymously below",
 }
@@ -61,6 +68,21 @@ def guest_token(app) -> str:
         from delegations.printing.guest_links import revoke_link
         revoke_link(link)
     token = create_link(delegation, None, app.config["SECRET_KEY"]).token
+    db.session.commit()
+    return token
+
+
+def acknowledgement_token() -> str:
+    """A fresh notice that asks to be acknowledged (only its hash is stored, so each call queues a new one)."""
+    from uuid import uuid4
+
+    from delegations.mail.outbox import enqueue
+
+    delegation = first(Delegation)
+    _message, token = enqueue(recipients=["fahrer@hannover-stadt.example"], recipient_name="Fahrdienst",
+                              subject="Programmänderung", body="Empfang im Neuen Rathaus: 10:00 → 11:30.",
+                              dedupe_key=f"accessibility-check:{uuid4()}", wants_acknowledgement=True,
+                              delegation_id=delegation.id if delegation else None)
     db.session.commit()
     return token
 
@@ -100,15 +122,29 @@ def arguments_for(rule, app) -> dict | None:
         if task is None:
             return None
         values.update(task_id=task.id, delegation_id=task.delegation_id)
+    if "transfer_id" in names:
+        from delegations.models import Transfer
+        transfer = first(Transfer)
+        if transfer is None:
+            return None
+        values.update(transfer_id=transfer.id, delegation_id=transfer.delegation_id)
     if "item_id" in names and "item_id" not in values:
         planned = db.session.scalars(select(TablePlan.item_id).limit(1)).first()
         item = db.session.get(ProgrammeItem, planned) if planned else first(ProgrammeItem)
         values.update(item_id=item.id, delegation_id=item.delegation_id)
+    if "number" in names and rule.endpoint.startswith("releases."):  # a released programme version (issue 9)
+        from delegations.models import ProgrammeVersion
+        version = first(ProgrammeVersion)
+        if version is None:
+            return None
+        values.update(number=version.number, delegation_id=version.delegation_id)
     if "member_id" in names and "member_id" not in values:
         member = first(Member)
         values.update(member_id=member.id, delegation_id=member.delegation_id)
     simple = {"delegation_id": Delegation, "contact_id": ContactPerson, "venue_id": Venue, "user_id": User,
-              "principal_id": Principal, "gift_id": Gift, "level_id": OfficeLevel}
+              "principal_id": Principal, "gift_id": Gift, "level_id": OfficeLevel,
+              "city_id": PartnerCity, "agreement_id": PartnerAgreement, "association_id": PartnerAssociation,
+              "holder_id": OfficeHolder, "commitment_id": PartnerCommitment}
     for name, model in simple.items():
         if name in names and name not in values:
             row = first(model)
@@ -116,7 +152,7 @@ def arguments_for(rule, app) -> dict | None:
                 return None
             values[name] = row.id
     if "token" in names:
-        values["token"] = guest_token(app)
+        values["token"] = acknowledgement_token() if rule.endpoint == "mail.acknowledge" else guest_token(app)
     missing = names - set(values)
     assert not missing, f"{rule.endpoint}: no demo value for {missing}"
     return values
@@ -138,6 +174,10 @@ def html_pages(app) -> list[tuple[str, str]]:
             path = url_for("visits.show_delegation", delegation_id=delegation_id)
             if ("visits.show_delegation", path) not in pages:
                 pages.append(("visits.show_delegation", path))
+        for city_id in db.session.scalars(select(PartnerCity.id).order_by(PartnerCity.id)):  # every dossier
+            path = url_for("partners.dossier", city_id=city_id)
+            if ("partners.dossier", path) not in pages:
+                pages.append(("partners.dossier", path))
     assert not not_covered, f"the demo data has nothing to show on {not_covered}"
     return pages
 
@@ -168,8 +208,8 @@ def test_the_skip_list_names_only_endpoints_that_exist(csrf_app):
     skipped_pages = {name for name in NOT_HTML_PAGES if name in get_endpoints} - {
         name for name, reason in NOT_HTML_PAGES.items()
         if reason.startswith(("PDF", "iCalendar", "JSON", "CSV", "spreadsheet", "image", "static"))}
-    # only three HTML endpoints are not walked here, each checked elsewhere
-    assert skipped_pages == {"history.recent_fragment", "feeds.created", "auth.login"}
+    # only four HTML endpoints are not walked here, each checked elsewhere
+    assert skipped_pages == {"history.recent_fragment", "feeds.created", "auth.login", "workload.lead_room_fragment"}
 
 
 def check_structure(page, structure: dict, where: str, problems: list[str], public: bool) -> None:
@@ -230,11 +270,12 @@ def test_every_page_of_the_url_map_is_accessible_at_desktop_and_320_pixels(csrf_
 def test_public_pages_are_accessible_without_login(csrf_app, live_server, browser, demo, axe):
     with csrf_app.test_request_context():
         guest = url_for("printing.guest_programme", token=guest_token(csrf_app))
+        acknowledgement = url_for("mail.acknowledge", token=acknowledgement_token())
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     problems: list[str] = []
     try:
-        for path in ["/login", guest, "/accessibility", "/accessibility?lang=en"]:
+        for path in ["/login", guest, "/accessibility", "/accessibility?lang=en", acknowledgement]:
             for width in (1280, 320):
                 page.set_viewport_size({"width": width, "height": 800})
                 assert page.goto(f"{live_server}{path}").status == 200, path

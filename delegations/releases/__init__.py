@@ -1,0 +1,1 @@
+"""Released programme versions: snapshots, change summaries between them, change notices."""
