@@ -12,7 +12,7 @@ from delegations.constants import Role
 from delegations.extensions import db
 from delegations.models import GuestLink, ProgrammeItem
 from delegations.printing import documents, queries
-from delegations.printing.guest_links import token_hash
+from delegations.tokens import token_digest
 from tests.accounts import sign_in
 from tests.printing_data import (CITY_PARTICIPANTS, SECRET_ITEM_NOTE, SECRET_TALKING_POINTS, SECRET_VISIT_NOTE,
                                  make_tour, make_visit, pdf_text)
@@ -171,7 +171,7 @@ def test_the_token_is_stored_only_as_its_hash(client, visit):
     sign_in(client, Role.PLANNER)
     token = guest_token(client, visit.delegation.id)
     link = db.session.scalar(select(GuestLink))
-    assert link.token_hash == token_hash(token) != token
+    assert link.token_hash == token_digest(token) != token
     assert token not in (link.token_salt, link.token_hash)
     assert link.created_by.email == "planner@example.org"
 

@@ -8,7 +8,6 @@ password does), which also invalidates cookies made before this table existed.
 """
 from __future__ import annotations
 
-import hashlib
 import secrets
 import time
 from urllib.parse import urlsplit
@@ -22,6 +21,7 @@ from sqlalchemy import update
 from delegations.database import begin_writing
 from delegations.extensions import db
 from delegations.models import UserSession, utc_now
+from delegations.tokens import token_digest
 
 TOKEN_KEY = "_sid"
 STARTED_KEY = "_started"
@@ -30,10 +30,6 @@ SEEN_KEY = "_seen"
 SEEN_GRANULARITY_SECONDS = 60
 
 blueprint = Blueprint("sessions", __name__)
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _now() -> int:
@@ -49,7 +45,7 @@ def _keep_writing() -> None:
 
 def _end_row(token: str | None) -> None:
     if token:
-        db.session.execute(update(UserSession).where(UserSession.id == _digest(token), UserSession.ended_at.is_(None))
+        db.session.execute(update(UserSession).where(UserSession.id == token_digest(token), UserSession.ended_at.is_(None))
                            .values(ended_at=utc_now()))
 
 
@@ -65,7 +61,7 @@ def renew_session_at_login(_app, user, **_extra) -> None:
     session.clear()
     session.update(kept)
     token = secrets.token_urlsafe(32)
-    db.session.add(UserSession(id=_digest(token), user_id=user.id,
+    db.session.add(UserSession(id=token_digest(token), user_id=user.id,
                                user_agent=(request.user_agent.string or "")[:200] if has_request_context() else ""))
     db.session.commit()
     _keep_writing()
@@ -107,7 +103,7 @@ def session_problem(config, now: int) -> str | None:
         return "idle"
     if now - started > config["SESSION_ABSOLUTE_HOURS"] * 3600:
         return "absolute"
-    row = db.session.get(UserSession, _digest(token))
+    row = db.session.get(UserSession, token_digest(token))
     if row is None or row.ended_at is not None or row.user_id != current_user.id:
         return "ended"
     return None

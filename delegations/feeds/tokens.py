@@ -10,7 +10,6 @@ if a role ever reads less.
 """
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 import secrets
@@ -24,6 +23,7 @@ from sqlalchemy.orm import joinedload
 from delegations.constants import PrincipalKind, Role
 from delegations.extensions import db
 from delegations.models import ContactPerson, Delegation, FeedDetail, FeedScope, FeedToken, Principal, User, utc_now
+from delegations.tokens import token_digest
 
 TOKEN_BYTES = 32  # 256 bits; the issue asks for at least 128
 # What secrets.token_urlsafe(32) produces: 43 characters of the URL-safe base64 alphabet.
@@ -38,10 +38,6 @@ class FeedScopeError(ValueError):
 class IssuedFeed:
     feed: FeedToken
     token: str  # the secret: show it once, never store or log it
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def new_token() -> str:

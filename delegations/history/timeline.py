@@ -16,6 +16,7 @@ from sqlalchemy import Boolean, Enum, inspect, select
 
 from delegations.extensions import db
 from delegations.history.operations import is_restorable
+from delegations.history import recorder
 from delegations.history.recorder import ENTITY_CLASSES
 from delegations.i18n import country_name, language_name
 from delegations.models import AuditAction, AuditEntry, ContactPerson, Delegation, Principal, User, Venue
@@ -81,6 +82,24 @@ ENTITY_KINDS = {
     "delegation": _l("Visit"), "member": _l("Member"), "programme_item": _l("Programme item"),
     "venue": _l("Venue"), "contact_person": _l("Contact person"), "user": _l("User account"),
 }
+
+
+def track_records(names: dict[type, str], kinds: dict[str, object], fields: dict[str, object] | None = None,
+                  references: dict[str, tuple] | None = None) -> None:
+    """Records of a feature package go into the audit trail like the core ones: `names` gives each model's
+    name in the history, `kinds` how the timeline calls that name ("Gift", "Transfer"), `fields` the labels
+    of their columns and `references` how a foreign key is shown by name (see REFERENCE_LABELS)."""
+    for model, name in names.items():
+        recorder.TRACKED.setdefault(model, name)
+        recorder.ENTITY_CLASSES.setdefault(name, model)
+    for name, label in kinds.items():
+        ENTITY_KINDS.setdefault(name, label)
+    for name, label in (fields or {}).items():
+        FIELD_LABELS.setdefault(name, label)
+    for name, reference in (references or {}).items():
+        REFERENCE_LABELS.setdefault(name, reference)
+
+
 # Foreign keys shown by name: the referenced model and how it is called.
 REFERENCE_LABELS = {
     "venue": (Venue, lambda venue: venue.label),

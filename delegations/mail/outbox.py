@@ -11,7 +11,6 @@ message but before it said so, the retry sends it again; both copies carry the s
 """
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import re
@@ -35,6 +34,7 @@ from delegations.extensions import db
 from delegations.mail.settings import SmtpSettings, message_id_domain
 from delegations.models import OutboxAttachment, OutboxFile, OutboxMessage, OutboxState, utc_now
 from delegations.models.mail import ACK_TOKEN_SLOT
+from delegations.tokens import derive_token, token_digest
 
 ACK_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")  # 256 bits, url-safe base64 (see ack_token_for)
 STALE_CLAIM = timedelta(minutes=30)  # a claim older than this belongs to a run that died
@@ -54,16 +54,10 @@ class Attachment:
     data: bytes
 
 
-def ack_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
-
-
 def ack_token_for(dedupe_key: str, message_id: str) -> str:
     """The acknowledgement token of a message, derived from the app's SECRET_KEY and the message's fixed
     identity (HMAC-SHA256, 256 bits, url-safe): stored nowhere, rebuilt when the e-mail is built."""
-    secret = str(current_app.config["SECRET_KEY"]).encode("utf-8")
-    digest = hmac.new(secret, f"outbox-ack:{dedupe_key}:{message_id}".encode("utf-8"), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+    return derive_token(str(current_app.config["SECRET_KEY"]), "outbox-ack", f"{dedupe_key}:{message_id}")
 
 
 def body_with_token(message: OutboxMessage) -> str:
@@ -72,7 +66,7 @@ def body_with_token(message: OutboxMessage) -> str:
     if not message.wants_acknowledgement or ACK_TOKEN_SLOT not in message.body:
         return message.body
     token = ack_token_for(message.dedupe_key, message.message_id)
-    if not hmac.compare_digest(ack_token_hash(token), message.ack_token_hash):
+    if not hmac.compare_digest(token_digest(token), message.ack_token_hash):
         raise ValueError("the acknowledgement link cannot be rebuilt: SECRET_KEY changed since the message "
                          "was queued")
     return message.body.replace(ACK_TOKEN_SLOT, token)
@@ -136,7 +130,7 @@ def enqueue(*, recipients: list[str], subject: str, body: str, dedupe_key: str,
         subject=_one_line(subject)[:300], body=body or "", dedupe_key=dedupe_key, purpose=(purpose or "")[:50],
         delegation_id=delegation_id, state=OutboxState.QUEUED, attempts=0, next_attempt_at=utc_now(),
         message_id=message_id,
-        ack_token_hash=ack_token_hash(token) if token else None,
+        ack_token_hash=token_digest(token) if token else None,
         attachments=[OutboxAttachment(position=position, filename=attachment.filename,
                                       content_type=attachment.content_type, file=stored_file(attachment.data))
                      for position, attachment in enumerate(checked_attachments)])
@@ -193,7 +187,7 @@ def find_by_ack_token(token: str) -> OutboxMessage | None:
     """The message an acknowledgement link belongs to, or None (unknown or malformed token: they look alike)."""
     if not token or not ACK_TOKEN_PATTERN.fullmatch(token):
         return None
-    return db.session.scalar(select(OutboxMessage).where(OutboxMessage.ack_token_hash == ack_token_hash(token))
+    return db.session.scalar(select(OutboxMessage).where(OutboxMessage.ack_token_hash == token_digest(token))
                              .options(selectinload(OutboxMessage.delegation)))
 
 

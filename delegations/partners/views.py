@@ -390,20 +390,17 @@ def dashboard_panel(day: date | None = None) -> dict:
 
 def register_history() -> None:
     """Changes to partner records go into the audit trail like every other record's."""
-    from delegations.history import recorder, timeline
+    from delegations.history import timeline
 
-    tracked = {PartnerCity: ("partner_city", _l("Partner")), PartnerAgreement: ("partner_agreement", _l("Agreement")),
-               PartnerAssociation: ("partner_association", _l("Friendship association")),
-               OfficeHolder: ("partner_office_holder", _l("Office holder")),
-               PartnerCommitment: ("partner_commitment", _l("Commitment"))}
-    for model, (name, label) in tracked.items():
-        recorder.TRACKED.setdefault(model, name)
-        recorder.ENTITY_CLASSES.setdefault(name, model)
-        timeline.ENTITY_KINDS.setdefault(name, label)
-    for name, label in HISTORY_FIELDS.items():
-        timeline.FIELD_LABELS.setdefault(name, label)
-    timeline.REFERENCE_LABELS.setdefault("partner_city", (PartnerCity, lambda city: city.name))
-    timeline.REFERENCE_LABELS.setdefault("delegation", (Delegation, lambda visit: visit.title))
+    timeline.track_records(
+        {PartnerCity: "partner_city", PartnerAgreement: "partner_agreement",
+         PartnerAssociation: "partner_association", OfficeHolder: "partner_office_holder",
+         PartnerCommitment: "partner_commitment"},
+        {"partner_city": _l("Partner"), "partner_agreement": _l("Agreement"),
+         "partner_association": _l("Friendship association"), "partner_office_holder": _l("Office holder"),
+         "partner_commitment": _l("Commitment")},
+        HISTORY_FIELDS,
+        {"partner_city": (PartnerCity, lambda city: city.name), "delegation": (Delegation, lambda visit: visit.title)})
 
 
 HISTORY_FIELDS = {

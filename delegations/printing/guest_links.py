@@ -9,8 +9,6 @@ Functions here flush but never commit: the caller commits once.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 import re
 import secrets
@@ -22,6 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from delegations.extensions import db
 from delegations.models import Delegation, GuestLink, User, utc_now
+from delegations.tokens import derive_token, token_digest
 
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
 # A guest's visit is recorded at most this often (a page reload is not worth a write).
@@ -32,20 +31,10 @@ class GuestLinkError(ValueError):
     """The action does not fit the link's state (for example a second active link)."""
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
-
-
-def derive_token(secret_key: str | bytes, salt: str) -> str:
-    key = secret_key.encode("utf-8") if isinstance(secret_key, str) else secret_key
-    digest = hmac.new(key, b"guest-link:" + salt.encode("ascii"), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
-
-
 def token_for(link: GuestLink, secret_key: str | bytes) -> str | None:
     """The link's token, or None when it was made under another SECRET_KEY (it still opens, but cannot be printed)."""
-    token = derive_token(secret_key, link.token_salt)
-    return token if hmac.compare_digest(token_hash(token), link.token_hash) else None
+    token = derive_token(secret_key, "guest-link", link.token_salt)
+    return token if hmac.compare_digest(token_digest(token), link.token_hash) else None
 
 
 def active_link(delegation_id: int) -> GuestLink | None:
@@ -73,8 +62,8 @@ def create_link(delegation: Delegation, created_by: User | None, secret_key: str
     if active_link(delegation.id) is not None:
         raise GuestLinkError("this delegation has an active guest link already")
     salt = secrets.token_hex(16)
-    token = derive_token(secret_key, salt)
-    link = GuestLink(delegation_id=delegation.id, token_salt=salt, token_hash=token_hash(token),
+    token = derive_token(secret_key, "guest-link", salt)
+    link = GuestLink(delegation_id=delegation.id, token_salt=salt, token_hash=token_digest(token),
                      created_by_id=created_by.id if created_by is not None else None)
     db.session.add(link)
     db.session.flush()
@@ -94,7 +83,7 @@ def find_active(token: str) -> GuestLink | None:
     """The active link a guest's token belongs to, or None (unknown, malformed or revoked)."""
     if not token or not TOKEN_PATTERN.fullmatch(token):
         return None
-    link = db.session.scalar(select(GuestLink).where(GuestLink.token_hash == token_hash(token)))
+    link = db.session.scalar(select(GuestLink).where(GuestLink.token_hash == token_digest(token)))
     if link is None or link.revoked_at is not None:
         return None
     return link

@@ -553,7 +553,7 @@ def protocol_helpers():
 
 def register_history() -> None:
     """Changes to protocol records are written to the audit trail like every other record's."""
-    from delegations.history import recorder, timeline
+    from delegations.history.timeline import track_records
     from delegations.models import (ChecklistTask, DiningTable, Gift, GoldenBookSigning, ItemInterpreting,
                                     PrecedenceOverride, ProtocolRank, TablePlan)
 
@@ -561,11 +561,7 @@ def register_history() -> None:
                CityParticipant: "city_participant", PrecedenceOverride: "precedence_override",
                ItemInterpreting: "item_interpreting", TablePlan: "table_plan", DiningTable: "dining_table",
                Gift: "gift", GoldenBookSigning: "golden_book_signing", ChecklistTask: "checklist_task"}
-    for model, name in tracked.items():
-        recorder.TRACKED.setdefault(model, name)
-        recorder.ENTITY_CLASSES.setdefault(name, model)
-    for name, label in wording.HISTORY_KINDS.items():
-        timeline.ENTITY_KINDS.setdefault(name, label)
+    track_records(tracked, wording.HISTORY_KINDS)
 
 
 register_history()

@@ -275,18 +275,11 @@ def security_sheet_pdf(delegation_id: int):
 
 def register_history() -> None:
     """Changes to travel legs and transfers are written to the audit trail like every other record's."""
-    from delegations.history import recorder, timeline
+    from delegations.history.timeline import track_records
     from delegations.models import TravelLeg
 
-    for model, name in ((TravelLeg, "travel_leg"), (Transfer, "transfer")):
-        recorder.TRACKED.setdefault(model, name)
-        recorder.ENTITY_CLASSES.setdefault(name, model)
-    for name, label in wording.HISTORY_KINDS.items():
-        timeline.ENTITY_KINDS.setdefault(name, label)
-    for name, label in wording.FIELD_LABELS.items():
-        timeline.FIELD_LABELS.setdefault(name, label)
-    for table, reference in wording.reference_labels().items():
-        timeline.REFERENCE_LABELS.setdefault(table, reference)
+    track_records({TravelLeg: "travel_leg", Transfer: "transfer"}, wording.HISTORY_KINDS, wording.FIELD_LABELS,
+                  wording.reference_labels())
 
 
 register_history()
